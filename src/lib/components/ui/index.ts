@@ -1,0 +1,10 @@
+export { default as Badge } from './Badge.svelte';
+export { default as Button } from './Button.svelte';
+export { default as Card } from './Card.svelte';
+export { default as Dialog } from './Dialog.svelte';
+export { default as EmptyState } from './EmptyState.svelte';
+export { default as Field } from './Field.svelte';
+export { default as Input } from './Input.svelte';
+export { default as Select } from './Select.svelte';
+export { default as Table } from './Table.svelte';
+export type { ButtonSize, ButtonVariant, FieldControlProps, SelectOption, Tone } from './types';

@@ -1,0 +1,31 @@
+/**
+ * Reading slots (DESIGN §3): a reading's slot comes from the local time it was taken in the site's
+ * zone: morning 04:00–12:00, evening 16:00–22:00, otherwise extra. Its slot date is the local date.
+ */
+import { DateTime } from 'luxon';
+
+export type Slot = 'morning' | 'evening' | 'extra';
+
+export const SLOT_WINDOWS = {
+	morning: { fromHour: 4, toHour: 12, deadlineHour: 11 },
+	evening: { fromHour: 16, toHour: 22, deadlineHour: 21 }
+} as const;
+
+export function slotOf(takenAt: Date, timeZone: string): { slot: Slot; slotDate: string } {
+	const local = DateTime.fromJSDate(takenAt, { zone: timeZone });
+	if (!local.isValid) throw new RangeError(`Unknown time zone: ${timeZone}`);
+	const hour = local.hour;
+	const slotDate = local.toISODate()!;
+	if (hour >= SLOT_WINDOWS.morning.fromHour && hour < SLOT_WINDOWS.morning.toHour)
+		return { slot: 'morning', slotDate };
+	if (hour >= SLOT_WINDOWS.evening.fromHour && hour < SLOT_WINDOWS.evening.toHour)
+		return { slot: 'evening', slotDate };
+	return { slot: 'extra', slotDate };
+}
+
+/** The instant a local wall-clock time on a local date occurs in a zone. */
+export function localInstant(date: string, hour: number, minute: number, timeZone: string): Date {
+	const dt = DateTime.fromISO(date, { zone: timeZone }).set({ hour, minute, second: 0, millisecond: 0 });
+	if (!dt.isValid) throw new RangeError(`Invalid local date ${date} in ${timeZone}`);
+	return dt.toJSDate();
+}

@@ -1,0 +1,49 @@
+/**
+ * Server start: settings, database, migrations, demo seed, and the printed welcome. Runs once per
+ * process from the `init` hook (never at import time: `vite build` imports server modules).
+ */
+import { loadConfig, type Config } from './config';
+import { database, migrate, openDatabase, useDatabase, type Database } from './db';
+import { demoLogins, formatLogins, seedIfEmpty } from './db/seed';
+import { log } from './log';
+
+let started: Promise<Database> | null = null;
+let config: Config | null = null;
+
+export function appConfig(): Config {
+	if (!config) throw new Error('The app has not started');
+	return config;
+}
+
+export function startApp(env: Record<string, string | undefined>): Promise<Database> {
+	started ??= start(env);
+	return started;
+}
+
+async function start(env: Record<string, string | undefined>): Promise<Database> {
+	config = loadConfig(env);
+	const db = await openDatabase({
+		databaseUrl: config.DATABASE_URL,
+		pgliteDir: config.PGLITE_DIR,
+		poolMax: config.DATABASE_POOL_MAX
+	});
+	useDatabase(db);
+	await migrate(db, config.MIGRATIONS_DIR);
+	log.info({ database: db.kind }, 'database ready');
+
+	// Demo data goes only into an embedded database unless asked for: a real PostgreSQL is for real residents.
+	const seedAllowed = config.DEMO_SEED === 'on' || (config.DEMO_SEED === 'auto' && db.kind === 'pglite');
+	if (seedAllowed) {
+		const made = await seedIfEmpty(db.db);
+		if (made) log.info({ residents: made.residents, readings: made.readings }, 'demo data seeded');
+	}
+	const logins = await demoLogins(db.db);
+	if (logins) console.log(formatLogins(config.ORIGIN ?? 'http://localhost:3000', logins));
+
+	process.once('sveltekit:shutdown', () => {
+		void database()
+			.close()
+			.catch(() => {});
+	});
+	return db;
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config';
+
+describe('runtime settings', () => {
+	it('defaults to the embedded database and the demo seed', () => {
+		const c = loadConfig({});
+		expect(c.DATABASE_URL).toBeUndefined();
+		expect(c.PGLITE_DIR).toBe('./data/pglite');
+		expect(c.DEMO_SEED).toBe('auto');
+	});
+
+	it('treats an empty DATABASE_URL as unset', () => {
+		expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+	});
+
+	it('refuses a malformed setting with a message naming it', () => {
+		expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+		expect(() => loadConfig({ DEMO_SEED: 'maybe' })).toThrow(/DEMO_SEED/);
+		expect(() => loadConfig({ DATABASE_POOL_MAX: '0' })).toThrow(/DATABASE_POOL_MAX/);
+	});
+});

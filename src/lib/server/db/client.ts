@@ -1,0 +1,117 @@
+/**
+ * One module chooses the database: a real PostgreSQL through postgres.js when DATABASE_URL is set,
+ * otherwise embedded PGlite in a local folder, so the app runs with nothing else installed. Both speak
+ * the same SQL and get the same migrations.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { acquireDirLock, type DirLock } from './dir-lock';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Use cases take either, so they can run inside a caller's transaction. */
+export type DbOrTx = Db | Tx;
+
+export type Listener = (payload: string) => void;
+
+export interface Database {
+	kind: 'postgres' | 'pglite';
+	db: Db;
+	/** A round trip to the database; throws when it is unreachable. */
+	ping(): Promise<void>;
+	/** LISTEN on a channel; returns a function that stops listening. */
+	listen(channel: string, onPayload: Listener): Promise<() => Promise<void>>;
+	close(): Promise<void>;
+	/** For PostgreSQL only: the connection string, for tools that need their own connection. */
+	url?: string;
+}
+
+export interface OpenOptions {
+	databaseUrl?: string;
+	pgliteDir?: string;
+	poolMax?: number;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+	if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolMax ?? 10);
+	return openPglite(options.pgliteDir ?? './data/pglite');
+}
+
+function openPostgres(url: string, max: number): Database {
+	const client = postgres(url, {
+		max,
+		onnotice: () => {},
+		// Timestamps come back as Date; numeric columns are mapped by drizzle.
+		connection: { application_name: 'isolation-care' }
+	});
+	const db = drizzlePostgres({ client, schema }) as unknown as Db;
+	let closed = false;
+	return {
+		kind: 'postgres',
+		db,
+		url,
+		async ping() {
+			await client`select 1`;
+		},
+		async listen(channel, onPayload) {
+			const sub = await client.listen(channel, onPayload);
+			return async () => {
+				await sub.unlisten().catch(() => {});
+			};
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			await client.end({ timeout: 5 });
+		}
+	};
+}
+
+async function openPglite(dir: string): Promise<Database> {
+	const inMemory = dir.startsWith('memory://');
+	let lock: DirLock | null = null;
+	if (!inMemory) {
+		const abs = resolve(dir);
+		mkdirSync(abs, { recursive: true });
+		// PGlite has no lock of its own; two processes on one folder corrupt it.
+		lock = acquireDirLock(abs);
+	}
+	let client: PGlite;
+	try {
+		client = inMemory ? await PGlite.create() : await PGlite.create(resolve(dir));
+	} catch (e) {
+		lock?.release();
+		throw e;
+	}
+	const db = drizzlePglite({ client, schema }) as unknown as Db;
+	let closed = false;
+	return {
+		kind: 'pglite',
+		db,
+		async ping() {
+			if (closed) throw new Error('database closed');
+			await db.execute(sql`select 1`);
+		},
+		async listen(channel, onPayload) {
+			const unsub = await client.listen(channel, onPayload);
+			return async () => {
+				if (!closed) await unsub().catch(() => {});
+			};
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			await client.close();
+			lock?.release();
+		}
+	};
+}

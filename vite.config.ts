@@ -1,0 +1,40 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+/** Integration tests run on embedded PGlite always, and on PostgreSQL too when TEST_DATABASE_URL is set. */
+const engines = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export default defineConfig({
+	plugins: [
+		sveltekit(),
+		paraglideVitePlugin({
+			project: './src/lib/i18n/project.inlang',
+			outdir: './src/lib/paraglide',
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
+		})
+	],
+	test: {
+		projects: [
+			{
+				extends: './vite.config.ts',
+				test: {
+					name: 'unit',
+					environment: 'node',
+					include: ['src/**/*.test.ts']
+				}
+			},
+			...engines.map((engine) => ({
+				extends: './vite.config.ts',
+				test: {
+					name: `integration-${engine}`,
+					environment: 'node',
+					include: ['tests/integration/**/*.test.ts'],
+					env: { TEST_ENGINE: engine, LOG_LEVEL: 'silent' },
+					testTimeout: 60_000,
+					hookTimeout: 120_000
+				}
+			}))
+		]
+	}
+});
