@@ -1,12 +1,11 @@
 import { defineConfig, devices } from '@playwright/test';
 
+import { E2E } from './tests/e2e/env';
+
 /**
  * End-to-end tests drive the production build (adapter-node) in Debian's Chromium: browsers cannot be
  * downloaded here. Each run starts from a fresh embedded database in tests/.output/e2e-data.
  */
-const PORT = Number(process.env.E2E_PORT ?? 4173);
-const ORIGIN = `http://localhost:${PORT}`;
-const DATA = 'tests/.output/e2e-data';
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -16,9 +15,9 @@ export default defineConfig({
 	retries: 0,
 	timeout: 30_000,
 	expect: { timeout: 5_000 },
-	reporter: process.env.CI ? [['list']] : [['list']],
+	reporter: 'list',
 	use: {
-		baseURL: ORIGIN,
+		baseURL: E2E.origin,
 		timezoneId: 'Asia/Shanghai',
 		trace: 'retain-on-failure',
 		launchOptions: {
@@ -43,18 +42,6 @@ export default defineConfig({
 			testMatch: /.*\.phone\.test\.ts/
 		}
 	],
-	webServer: {
-		command: `rm -rf ${DATA} ${DATA}.lock && node build/index.js`,
-		url: `${ORIGIN}/healthz`,
-		reuseExistingServer: false,
-		timeout: 120_000,
-		env: {
-			PORT: String(PORT),
-			HOST: '127.0.0.1',
-			ORIGIN,
-			PGLITE_DIR: DATA,
-			DATABASE_URL: '',
-			LOG_LEVEL: 'warn'
-		}
-	}
+	// Seeds a fresh embedded database and starts the production build (see global-setup.ts).
+	globalSetup: './tests/e2e/global-setup.ts'
 });

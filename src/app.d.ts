@@ -1,5 +1,7 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { Principal } from '$lib/domain/access';
 import type { Locale } from '$lib/paraglide/runtime';
+import type { SessionUser } from '$lib/server/auth/session';
 
 declare global {
 	namespace App {
@@ -11,6 +13,10 @@ declare global {
 		interface Locals {
 			locale: Locale;
 			requestId: string;
+			user: SessionUser | null;
+			session: { id: string; expiresAt: Date } | null;
+			/** Who is asking, for the authorization rule; null when signed out. */
+			principal: Principal | null;
 		}
 	}
 }

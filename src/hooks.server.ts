@@ -1,8 +1,15 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { startApp } from '$lib/server/app';
+import {
+	deleteSessionCookie,
+	SESSION_COOKIE,
+	setSessionCookie,
+	validateSessionToken
+} from '$lib/server/auth/session';
+import { db } from '$lib/server/db';
 import { log } from '$lib/server/log';
 
 export const init: ServerInit = async () => {
@@ -37,6 +44,56 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cookie-authenticated writes must come from our own pages. SvelteKit checks the Origin of form posts;
+ * JSON endpoints are not covered by that, so every non-GET request carrying the session cookie is
+ * checked here. Bearer-token requests (devices) carry no cookie and are not affected.
+ */
+const sameOriginWrites: Handle = async ({ event, resolve }) => {
+	if (!SAFE_METHODS.has(event.request.method) && event.cookies.get(SESSION_COOKIE)) {
+		const origin = event.request.headers.get('origin');
+		const site = event.request.headers.get('sec-fetch-site');
+		const sameOrigin = origin ? origin === event.url.origin : site === 'same-origin';
+		if (!sameOrigin) return json({ message: 'Cross-site request refused' }, { status: 403 });
+	}
+	return resolve(event);
+};
+
+/** Reads the session cookie, validates it against the database and fills locals. */
+const session: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	event.locals.principal = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (!token) return resolve(event);
+	const secure = event.url.protocol === 'https:';
+	const valid = await validateSessionToken(db(), token);
+	if (!valid) {
+		deleteSessionCookie(event.cookies, secure);
+		return resolve(event);
+	}
+	if (valid.fresh) setSessionCookie(event.cookies, token, valid.session.expiresAt, secure);
+	event.locals.user = valid.user;
+	event.locals.session = { id: valid.session.id, expiresAt: valid.session.expiresAt };
+	event.locals.principal = {
+		userId: valid.user.id,
+		role: valid.user.role,
+		siteIds: valid.user.siteIds,
+		residentId: valid.user.residentId,
+		readOnly: valid.readOnly
+	};
+	if (valid.user.mustChangePassword && !MAY_WHILE_CHANGING.has(event.url.pathname)) {
+		if (event.url.pathname.startsWith('/api/')) {
+			return json({ message: 'Change your password first' }, { status: 403 });
+		}
+		return new Response(null, { status: 303, headers: { location: '/account/password' } });
+	}
+	return resolve(event);
+};
+const MAY_WHILE_CHANGING = new Set(['/account/password', '/logout', '/language', '/healthz']);
+
 const locale: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
@@ -46,7 +103,7 @@ const locale: Handle = ({ event, resolve }) =>
 		});
 	});
 
-export const handle = sequence(requestContext, securityHeaders, locale);
+export const handle = sequence(requestContext, securityHeaders, locale, sameOriginWrites, session);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const errorId = crypto.randomUUID().slice(0, 8);

@@ -1,24 +1,66 @@
-import { fail, superValidate, message } from 'sveltekit-superforms';
+import { redirect } from '@sveltejs/kit';
+import { fail, message, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
+import { homeFor } from '$lib/domain/access';
+import { safeNext } from '$lib/labels';
 import { m } from '$lib/paraglide/messages';
 import { residentLoginSchema, staffLoginSchema } from '$lib/schemas/auth';
+import { loginResident, loginStaff, type LoginResult } from '$lib/server/auth/login';
+import { setSessionCookie } from '$lib/server/auth/session';
+import { db } from '$lib/server/db';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => ({
-	staffForm: await superValidate(zod4(staffLoginSchema), { id: 'staff' }),
-	residentForm: await superValidate(zod4(residentLoginSchema), { id: 'resident' })
-});
+// Public by design: this is where people sign in.
+export const load: PageServerLoad = async ({ locals, url }) => {
+	if (locals.user) redirect(303, safeNext(url.searchParams.get('next'), homeFor(locals.user.role)));
+	return {
+		staffForm: await superValidate(zod4(staffLoginSchema), { id: 'staff' }),
+		residentForm: await superValidate(zod4(residentLoginSchema), { id: 'resident' })
+	};
+};
 
-// Sign-in itself arrives with accounts and sessions; until then the forms validate and say so.
+function failureText(result: Extract<LoginResult, { ok: false }>, invalid: string) {
+	if (result.reason === 'throttled')
+		return m.login_throttled({ minutes: Math.max(1, Math.ceil((result.retryAfterSec ?? 60) / 60)) });
+	if (result.reason === 'expired') return m.login_code_expired();
+	return invalid;
+}
+
 export const actions: Actions = {
-	staff: async ({ request }) => {
-		const form = await superValidate(request, zod4(staffLoginSchema), { id: 'staff' });
+	staff: async (event) => {
+		const form = await superValidate(event.request, zod4(staffLoginSchema), { id: 'staff' });
 		if (!form.valid) return fail(400, { staffForm: form });
-		return message(form, m.login_not_ready(), { status: 503 });
+		const result = await loginStaff(db(), form.data, {
+			ip: event.getClientAddress(),
+			userAgent: event.request.headers.get('user-agent')
+		});
+		// The password never travels back to the page.
+		form.data.password = '';
+		if (!result.ok) {
+			const status = result.reason === 'throttled' ? 429 : 400;
+			return message(form, failureText(result, m.login_invalid()), { status });
+		}
+		setSessionCookie(event.cookies, result.token, result.expiresAt, event.url.protocol === 'https:');
+		redirect(
+			303,
+			result.mustChangePassword
+				? '/account/password'
+				: safeNext(event.url.searchParams.get('next'), homeFor(result.role))
+		);
 	},
-	resident: async ({ request }) => {
-		const form = await superValidate(request, zod4(residentLoginSchema), { id: 'resident' });
+	resident: async (event) => {
+		const form = await superValidate(event.request, zod4(residentLoginSchema), { id: 'resident' });
 		if (!form.valid) return fail(400, { residentForm: form });
-		return message(form, m.login_not_ready(), { status: 503 });
+		const result = await loginResident(db(), form.data, {
+			ip: event.getClientAddress(),
+			userAgent: event.request.headers.get('user-agent')
+		});
+		form.data.code = '';
+		if (!result.ok) {
+			const status = result.reason === 'throttled' ? 429 : 400;
+			return message(form, failureText(result, m.login_resident_invalid()), { status });
+		}
+		setSessionCookie(event.cookies, result.token, result.expiresAt, event.url.protocol === 'https:');
+		redirect(303, safeNext(event.url.searchParams.get('next'), homeFor('resident')));
 	}
 };

@@ -112,6 +112,7 @@ export const deliveryStatusEnum = pgEnum('delivery_status', [
 	'cancelled'
 ]);
 export const testKindEnum = pgEnum('test_kind', ['nat', 'antigen']);
+export const accessCodeStatusEnum = pgEnum('access_code_status', ['active', 'read_only', 'void']);
 export const testResultEnum = pgEnum('test_result', ['negative', 'positive', 'invalid']);
 
 /** Small key/value facts about this database (e.g. that the demo seed ran). */
@@ -185,6 +186,10 @@ export const users = pgTable(
 		role: roleEnum('role').notNull(),
 		passwordHash: text('password_hash'),
 		mustChangePassword: boolean('must_change_password').notNull().default(false),
+		passwordChangedAt: instant('password_changed_at'),
+		lastLoginAt: instant('last_login_at'),
+		/** The admin form's key: a double-submitted "create user" creates one user. */
+		idempotencyKey: text('idempotency_key'),
 		residentId: uuid('resident_id').references((): AnyPgColumn => residents.id),
 		active: boolean('active').notNull().default(true),
 		version: version(),
@@ -193,6 +198,9 @@ export const users = pgTable(
 	},
 	(t) => [
 		uniqueIndex('users_username_key').on(sql`lower(${t.username})`),
+		uniqueIndex('users_idempotency_key').on(t.idempotencyKey),
+		// One sign-in account per resident.
+		uniqueIndex('users_resident_key').on(t.residentId),
 		check(
 			'users_login_check',
 			sql`(${t.role} = 'resident' and ${t.residentId} is not null) or (${t.role} <> 'resident' and ${t.username} is not null)`
@@ -227,9 +235,13 @@ export const sessions = pgTable(
 		lastSeenAt: instant('last_seen_at').notNull().defaultNow(),
 		expiresAt: instant('expires_at').notNull(),
 		ip: text('ip'),
-		userAgent: text('user_agent')
+		userAgent: text('user_agent'),
+		/** Residents' sessions hang on the access code they signed in with: voiding the code ends them. */
+		accessCodeId: uuid('access_code_id').references((): AnyPgColumn => accessCodes.id, {
+			onDelete: 'cascade'
+		})
 	},
-	(t) => [index('sessions_user_idx').on(t.userId)]
+	(t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)]
 );
 
 export const plans = pgTable(
@@ -595,6 +607,46 @@ export const tests = pgTable(
 );
 
 /**
+ * A resident's sign-in code for one stay. Only an argon2 hash is kept (the code is shown once, on the
+ * admission slip). A reissue voids the previous code; release turns it read-only until it expires.
+ */
+export const accessCodes = pgTable(
+	'access_codes',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		stayId: uuid('stay_id')
+			.notNull()
+			.references(() => stays.id),
+		codeHash: text('code_hash').notNull(),
+		status: accessCodeStatusEnum('status').notNull().default('active'),
+		issuedAt: instant('issued_at').notNull().defaultNow(),
+		issuedBy: uuid('issued_by').references(() => users.id),
+		readOnlyAt: instant('read_only_at'),
+		voidedAt: instant('voided_at'),
+		/** Set when the code turns read-only: 30 days after release it no longer signs in. */
+		expiresAt: instant('expires_at'),
+		version: version()
+	},
+	(t) => [
+		// At most one usable (active or read-only) code per stay.
+		uniqueIndex('access_codes_one_usable_per_stay')
+			.on(t.stayId)
+			.where(sql`${t.status} <> 'void'`)
+	]
+);
+
+/**
+ * Failed sign-in counters, per account and per client address. They live in the database so that the
+ * limit holds across every server behind the load balancer.
+ */
+export const loginThrottle = pgTable('login_throttle', {
+	key: text('key').primaryKey(),
+	failures: integer('failures').notNull().default(0),
+	windowStart: instant('window_start').notNull().defaultNow(),
+	lockedUntil: instant('locked_until')
+});
+
+/**
  * Who did what, when. Holds masked ID numbers and phones only. Append-only: a trigger refuses UPDATE
  * and DELETE, so nothing in the app can edit or remove an audit row.
  */
@@ -630,3 +682,5 @@ export type StayEvent = typeof stayEvents.$inferSelect;
 export type Reading = typeof readings.$inferSelect;
 export type Alert = typeof alerts.$inferSelect;
 export type Plan = typeof plans.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type AccessCode = typeof accessCodes.$inferSelect;

@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { PLAN_PRESETS, periodStart, position, schedule, type PlanPhase } from '../../../domain/plan';
 import { slotOf } from '../../../domain/slot';
+import { issueAccessCode } from '../../auth/access-codes';
 import { hashPassword } from '../../auth/password';
 import type { Db, Tx } from '../client';
 import * as t from '../schema';
@@ -19,6 +20,7 @@ export interface DemoLogin {
 	username?: string;
 	password?: string;
 	phone?: string;
+	code?: string;
 	note: string;
 }
 
@@ -337,7 +339,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 	const readingValues: (typeof t.readings.$inferInsert)[] = [];
 	const eventValues: (typeof t.stayEvents.$inferInsert)[] = [];
 	let residentNo = 0;
-	let demoResident: { id: string; phone: string } | null = null;
+	let demoResident: { id: string; phone: string; stayId: string } | null = null;
 
 	for (const sc of SCENARIOS) {
 		const plan = planByCode.get(sc.plan);
@@ -372,7 +374,6 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 					hasOximeter: rng.chance(0.3)
 				})
 				.returning({ id: t.residents.id });
-			if (residentNo === 0) demoResident = { id: resident!.id, phone: person.phone };
 
 			const admittedAt = new Date(now.getTime() - hoursBetween(rng, sc.agoHours) * 3600_000);
 			const exposureDate = DateTime.fromJSDate(admittedAt, { zone: DEMO_TIME_ZONE })
@@ -409,6 +410,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 			}
 			const currentSite = nowMode === 'centralised' && sc.outcome === 'active' ? admittingSite : community;
 			const stayId = rng.uuid();
+			if (residentNo === 0) demoResident = { id: resident!.id, phone: person.phone, stayId };
 			await tx.insert(t.stays).values({
 				id: stayId,
 				residentId: resident!.id,
@@ -499,8 +501,14 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 	await tx
 		.insert(t.users)
 		.values({ role: 'resident', displayName: '隔离人员', residentId: demoResident!.id });
+	// The demo resident's sign-in code is printed at every start, so it is kept (demo data only).
+	const demoCode = String(rng.int(10_000_000, 99_999_999));
+	await issueAccessCode(tx, demoResident!.stayId, staff.id, now, demoCode);
 
-	await tx.insert(t.appMeta).values({ key: 'demo_seed', value: { at: now.toISOString(), version: 1 } });
+	await tx.insert(t.appMeta).values([
+		{ key: 'demo_seed', value: { at: now.toISOString(), version: 1 } },
+		{ key: 'demo_resident', value: { phone: demoResident!.phone, code: demoCode } }
+	]);
 
 	return {
 		residents: residentNo,
@@ -513,7 +521,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 				password: a.password,
 				note: a.sites.length ? a.sites.join(', ') : 'all sites'
 			})),
-			{ role: 'resident' as const, phone: demoResident!.phone, note: 'JZ-C01' }
+			{ role: 'resident' as const, phone: demoResident!.phone, code: demoCode, note: 'JZ-C01' }
 		]
 	};
 }

@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import * as t from '../schema';
-import { seedDemo, type DemoLogin, type SeedSummary } from './demo';
+import { DEMO_ACCOUNTS, seedDemo, type DemoLogin, type SeedSummary } from './demo';
 
 export { seedDemo, DEMO_ACCOUNTS, type DemoLogin } from './demo';
 export { seedSynthetic } from './synthetic';
@@ -20,13 +20,8 @@ export async function seedIfEmpty(db: Db, now = new Date()): Promise<SeedSummary
 export async function demoLogins(db: Db): Promise<DemoLogin[] | null> {
 	const [meta] = await db.select().from(t.appMeta).where(eq(t.appMeta.key, 'demo_seed'));
 	if (!meta) return null;
-	const { DEMO_ACCOUNTS } = await import('./demo');
-	const [resident] = await db
-		.select({ phone: t.residents.phone })
-		.from(t.users)
-		.innerJoin(t.residents, eq(t.users.residentId, t.residents.id))
-		.where(eq(t.users.role, 'resident'))
-		.limit(1);
+	const [resident] = await db.select().from(t.appMeta).where(eq(t.appMeta.key, 'demo_resident'));
+	const demo = resident?.value as { phone: string; code: string } | undefined;
 	return [
 		...DEMO_ACCOUNTS.map((a) => ({
 			role: a.role,
@@ -34,7 +29,7 @@ export async function demoLogins(db: Db): Promise<DemoLogin[] | null> {
 			password: a.password,
 			note: a.sites.length ? a.sites.join(', ') : 'all sites'
 		})),
-		...(resident ? [{ role: 'resident' as const, phone: resident.phone, note: 'JZ-C01' }] : [])
+		...(demo ? [{ role: 'resident' as const, phone: demo.phone, code: demo.code, note: 'JZ-C01' }] : [])
 	];
 }
 
@@ -42,7 +37,7 @@ export function formatLogins(origin: string, logins: DemoLogin[]): string {
 	const lines = logins.map((l) =>
 		l.username
 			? `  ${l.role.padEnd(10)} ${l.username.padEnd(10)} / ${l.password}   (${l.note})`
-			: `  ${l.role.padEnd(10)} phone ${l.phone}   (access codes: see README)`
+			: `  ${l.role.padEnd(10)} phone ${l.phone} / code ${l.code}   (${l.note})`
 	);
 	return [
 		'',

@@ -1,0 +1,78 @@
+/**
+ * The guard API every load, action and endpoint calls (a layout check protects nothing: its load is
+ * skipped on client navigation and never runs for actions). Built on the one pure rule, `can()`.
+ *
+ * Out-of-scope resident data answers 404, not 403, so that probing ids tells nothing about who exists.
+ */
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { desc, eq, sql } from 'drizzle-orm';
+import { can, type Action, type Principal, type Role, type Scope } from '../../domain/access';
+import { db } from '../db';
+import * as t from '../db/schema';
+
+type Ev = Pick<RequestEvent, 'locals' | 'url'>;
+
+/** The signed-in principal, or a redirect to the sign-in page (pages and actions). */
+export function requireUser(event: Ev): Principal {
+	const p = event.locals.principal;
+	if (p) return p;
+	const next = event.url.pathname + event.url.search;
+	redirect(303, `/login?next=${encodeURIComponent(next)}`);
+}
+
+/** For JSON endpoints: 401 rather than a redirect. */
+export function requireApiUser(event: Ev): Principal {
+	const p = event.locals.principal;
+	if (!p) error(401, 'Sign in first');
+	return p;
+}
+
+export function requireRole(event: Ev, ...roles: Role[]): Principal {
+	const p = requireUser(event);
+	if (!roles.includes(p.role)) error(403, 'Not allowed for your role');
+	return p;
+}
+
+export function authorize(principal: Principal, action: Action, scope: Scope = {}, notFound = false): void {
+	if (!can(principal, action, scope)) {
+		if (notFound) error(404, 'Not found');
+		error(403, 'Not allowed');
+	}
+}
+
+/** Checks an action on a site or community by id. */
+export function requireSite(event: Ev, siteId: string, action: Action = 'site:read'): Principal {
+	const p = requireUser(event);
+	authorize(p, action, { siteId }, true);
+	return p;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A resident's record is in the scope of the site managing their current (or latest) stay. Staff in
+ * that scope and admins may act on it; the resident may read their own with `own:*` actions.
+ */
+export async function requireResident(
+	event: Ev,
+	residentId: string,
+	action: Action,
+	principal: Principal = requireUser(event)
+): Promise<{ principal: Principal; residentId: string; siteId: string | null }> {
+	if (!UUID.test(residentId)) error(404, 'Not found');
+	const [latest] = await db()
+		.select({ siteId: t.stays.siteId })
+		.from(t.stays)
+		.where(eq(t.stays.residentId, residentId))
+		.orderBy(desc(sql`${t.stays.status} = 'active'`), desc(t.stays.admittedAt))
+		.limit(1);
+	const [exists] = latest
+		? [latest]
+		: await db().select({ id: t.residents.id }).from(t.residents).where(eq(t.residents.id, residentId));
+	if (!exists) error(404, 'Not found');
+	const siteId = latest?.siteId ?? null;
+	authorize(principal, action, { siteId, residentId }, true);
+	return { principal, residentId, siteId };
+}
+
+export { UUID as UUID_PATTERN };

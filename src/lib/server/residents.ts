@@ -1,0 +1,91 @@
+/**
+ * A resident's record as staff see it: masked by default, every view audited; a staff member in scope
+ * may reveal one full ID number or phone, and each reveal is audited with who, when and which field.
+ */
+import { desc, eq } from 'drizzle-orm';
+import type { Principal } from '../domain/access';
+import { maskIdNumber } from '../domain/id-number';
+import { maskPhone } from '../domain/phone';
+import { audit } from './audit';
+import { db } from './db';
+import * as t from './db/schema';
+
+export const REVEALABLE = ['idNumber', 'phone', 'emergencyContactPhone'] as const;
+export type RevealableField = (typeof REVEALABLE)[number];
+
+export async function viewResident(principal: Principal, residentId: string, ip: string | null) {
+	return db().transaction(async (tx) => {
+		const [r] = await tx.select().from(t.residents).where(eq(t.residents.id, residentId));
+		if (!r) return null;
+		const stays = await tx
+			.select({
+				id: t.stays.id,
+				status: t.stays.status,
+				admittedAt: t.stays.admittedAt,
+				releaseDueAt: t.stays.releaseDueAt,
+				outcomeAt: t.stays.outcomeAt,
+				category: t.stays.category,
+				phaseIndex: t.stays.phaseIndex,
+				planPhases: t.stays.planPhases,
+				siteName: t.sites.name,
+				siteNameEn: t.sites.nameEn,
+				timeZone: t.sites.timeZone,
+				roomNumber: t.rooms.number
+			})
+			.from(t.stays)
+			.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
+			.leftJoin(t.rooms, eq(t.rooms.id, t.stays.roomId))
+			.where(eq(t.stays.residentId, residentId))
+			.orderBy(desc(t.stays.admittedAt));
+		await audit(tx, {
+			actor: principal,
+			action: 'view',
+			entity: 'resident',
+			entityId: residentId,
+			residentId,
+			ip
+		});
+		return {
+			id: r.id,
+			name: r.name,
+			idType: r.idType,
+			idNumberMasked: maskIdNumber(r.idNumber),
+			phoneMasked: maskPhone(r.phone),
+			emergencyContactName: r.emergencyContactName,
+			emergencyContactPhoneMasked: r.emergencyContactPhone ? maskPhone(r.emergencyContactPhone) : null,
+			sex: r.sex,
+			birthDate: r.birthDate,
+			homeAddress: r.homeAddress,
+			pregnant: r.pregnant,
+			chronicDisease: r.chronicDisease,
+			immunosuppressed: r.immunosuppressed,
+			allergies: r.allergies,
+			regularMedicines: r.regularMedicines,
+			stays
+		};
+	});
+}
+
+export async function revealField(
+	principal: Principal,
+	residentId: string,
+	field: RevealableField,
+	ip: string | null
+): Promise<string | null> {
+	return db().transaction(async (tx) => {
+		const [r] = await tx.select().from(t.residents).where(eq(t.residents.id, residentId));
+		if (!r) return null;
+		const value = r[field];
+		await audit(tx, {
+			actor: principal,
+			action: 'reveal',
+			entity: 'resident',
+			entityId: residentId,
+			residentId,
+			// The audit keeps which field was revealed, masked: never the value itself.
+			after: { field, [field]: value },
+			ip
+		});
+		return value ?? null;
+	});
+}

@@ -1,0 +1,8 @@
+import { requireRole } from '$lib/server/auth/guard';
+import { siteSummaries } from '$lib/server/sites';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const principal = requireRole(event, 'clinician');
+	return { sites: await siteSummaries(principal, 'community') };
+};

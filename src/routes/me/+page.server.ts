@@ -1,0 +1,12 @@
+import { requireRole } from '$lib/server/auth/guard';
+import { myStay } from '$lib/server/me';
+import type { PageServerLoad } from './$types';
+
+// The resident's own stay only: the id comes from the session, never from the URL.
+export const load: PageServerLoad = async (event) => {
+	const principal = requireRole(event, 'resident');
+	return {
+		stay: principal.residentId ? await myStay(principal.residentId) : null,
+		readOnly: principal.readOnly
+	};
+};

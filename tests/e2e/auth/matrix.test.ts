@@ -1,0 +1,206 @@
+/**
+ * The authorization matrix: every page, form action and endpoint in src/routes (read from the file
+ * system, so a new one without an entry here fails), tried as every role and as an anonymous visitor,
+ * with real ids from another site's or resident's scope. Allowed requests get through; denied ones get
+ * a redirect to sign-in or 401/403/404, and no denied response carries resident data.
+ */
+import { expect, request as playwrightRequest, test, type APIResponse } from '@playwright/test';
+import { routeEntries } from '../../route-entries';
+import { E2E, fixture, type Fixture } from '../env';
+import { apiLogin, type Persona } from '../helpers';
+
+const PERSONAS: Persona[] = ['anonymous', 'admin', 'site_staff', 'clinician', 'resident'];
+
+interface Case {
+	as: Persona;
+	path: string;
+	allow: boolean;
+	form?: Record<string, string>;
+	json?: unknown;
+}
+
+type Spec = (fx: Fixture) => Case[];
+
+/** The same path for everyone; allowed for the listed personas. */
+const only =
+	(
+		allowed: Persona[],
+		path: string | ((fx: Fixture) => string),
+		body: Pick<Case, 'form' | 'json'> = {}
+	): Spec =>
+	(fx) =>
+		PERSONAS.map((as) => ({
+			as,
+			path: typeof path === 'string' ? path : path(fx),
+			allow: allowed.includes(as),
+			...body
+		}));
+
+const everyone = (path: string, body: Pick<Case, 'form' | 'json'> = {}) => only(PERSONAS, path, body);
+
+/**
+ * A resident's record: staff see only residents of their sites, clinicians only their communities'
+ * residents, admins all; residents never see staff records, their own included (they have /me).
+ */
+const residentScoped =
+	(suffix: string, body: Pick<Case, 'form' | 'json'> = {}): Spec =>
+	(fx) => {
+		const central = `/residents/${fx.centralResident.id}${suffix}`;
+		const home = `/residents/${fx.homeResident.id}${suffix}`;
+		const own = `/residents/${fx.resident.id}${suffix}`;
+		return [
+			{ as: 'anonymous', path: central, allow: false },
+			{ as: 'admin', path: home, allow: true },
+			{ as: 'site_staff', path: central, allow: true },
+			{ as: 'site_staff', path: home, allow: false },
+			{ as: 'clinician', path: home, allow: true },
+			{ as: 'clinician', path: central, allow: false },
+			{ as: 'resident', path: own, allow: false },
+			{ as: 'resident', path: central, allow: false }
+		].map((c) => ({ ...c, ...body }) as Case);
+	};
+
+const apiRevealScoped: Spec = (fx) =>
+	residentScoped('', { json: { field: 'phone' } })(fx).map((c) => ({
+		...c,
+		path: c.path.replace('/residents/', '/api/v1/residents/') + '/reveal'
+	}));
+
+const ADMIN: Persona[] = ['admin'];
+const STAFF_ROLES: Persona[] = ['admin', 'site_staff', 'clinician'];
+const target = (suffix: string) => (fx: Fixture) => `/admin/users/${fx.targetUserId}${suffix}`;
+
+const MATRIX: Record<string, Spec> = {
+	'GET /': everyone('/'),
+	'GET /login': everyone('/login'),
+	// Empty forms: the action runs and answers 400 with field errors, and no failure is counted.
+	'POST /login?/staff': everyone('/login?/staff', { form: { username: '', password: '' } }),
+	'POST /login?/resident': everyone('/login?/resident', { form: { phone: '', code: '' } }),
+	'POST /logout': everyone('/logout', { form: {} }),
+	'POST /language': everyone('/language', { form: { locale: 'zh-CN', redirectTo: '/' } }),
+	'GET /healthz': everyone('/healthz'),
+	'GET /admin': only(ADMIN, '/admin'),
+	'GET /admin/users': only(ADMIN, '/admin/users'),
+	'GET /admin/users/new': only(ADMIN, '/admin/users/new'),
+	'POST /admin/users/new?/create': only(ADMIN, '/admin/users/new?/create', { form: { username: '' } }),
+	'GET /admin/users/[userId]': only(ADMIN, target('')),
+	'POST /admin/users/[userId]?/save': only(ADMIN, target('?/save'), { form: { displayName: '' } }),
+	'POST /admin/users/[userId]?/deactivate': only(ADMIN, target('?/deactivate'), { form: {} }),
+	'POST /admin/users/[userId]?/reactivate': only(ADMIN, target('?/reactivate'), { form: {} }),
+	'POST /admin/users/[userId]?/resetPassword': only(ADMIN, target('?/resetPassword'), { form: {} }),
+	'GET /admin/audit': only(ADMIN, '/admin/audit'),
+	'GET /staff': only(['site_staff'], '/staff'),
+	'GET /clinician': only(['clinician'], '/clinician'),
+	'GET /me': only(['resident'], '/me'),
+	'GET /account/password': only(STAFF_ROLES, '/account/password'),
+	'POST /account/password?/change': only(STAFF_ROLES, '/account/password?/change', {
+		form: { current: 'wrong', next: 'x', confirm: 'y' }
+	}),
+	'GET /residents/[residentId]': residentScoped(''),
+	'POST /residents/[residentId]?/reveal': residentScoped('?/reveal', { form: { field: 'phone' } }),
+	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped
+};
+
+test('every route in src/routes has an entry in the matrix, and every entry a route', () => {
+	expect(Object.keys(MATRIX).sort()).toEqual(routeEntries());
+});
+
+async function send(ctx: Awaited<ReturnType<typeof playwrightRequest.newContext>>, c: Case, method: string) {
+	// Form posts as a browser sends them (HTML accepted); JSON bodies as an API client does.
+	const headers = { origin: E2E.origin, accept: c.json === undefined ? 'text/html' : 'application/json' };
+	const options = { headers, maxRedirects: 0, failOnStatusCode: false };
+	if (method === 'GET') return ctx.get(c.path, options);
+	if (c.json !== undefined) return ctx.post(c.path, { ...options, data: c.json });
+	return ctx.post(c.path, { ...options, form: c.form ?? {} });
+}
+
+function deniedProperly(res: APIResponse): boolean {
+	if (res.status() === 303 || res.status() === 302)
+		return (res.headers()['location'] ?? '').startsWith('/login');
+	return [401, 403, 404].includes(res.status());
+}
+
+function allowedProperly(res: APIResponse, method: string, path: string): boolean {
+	if (res.status() >= 500 || [401, 403, 404].includes(res.status())) return false;
+	const location = res.headers()['location'] ?? '';
+	// Signing out and signing in legitimately redirect; nothing else allowed may bounce to sign-in.
+	if (location.startsWith('/login') && !(method === 'POST' && path === '/logout')) return false;
+	return true;
+}
+
+for (const [entry, spec] of Object.entries(MATRIX)) {
+	test(`authorization: ${entry}`, async () => {
+		const fx = fixture();
+		const method = entry.split(' ')[0]!;
+		const secrets = [fx.centralResident, fx.homeResident].flatMap((p) => [
+			p.name,
+			p.idNumber,
+			`${p.idNumber.slice(0, 4)}**********${p.idNumber.slice(-4)}`
+		]);
+		for (const c of spec(fx)) {
+			const ctx = await playwrightRequest.newContext({ baseURL: E2E.origin });
+			try {
+				if (c.as !== 'anonymous') await apiLogin(ctx, c.as);
+				const res = await send(ctx, c, method);
+				const label = `${c.as} ${method} ${c.path} → ${res.status()} ${res.headers()['location'] ?? ''}`;
+				if (c.allow) {
+					expect(allowedProperly(res, method, c.path), `allowed: ${label}`).toBe(true);
+				} else {
+					expect(deniedProperly(res), `denied: ${label}`).toBe(true);
+					const body = await res.text();
+					for (const s of secrets) expect(body.includes(s), `${label} leaks resident data`).toBe(false);
+				}
+			} finally {
+				await ctx.dispose();
+			}
+		}
+	});
+}
+
+test('a cookie-authenticated JSON write from another origin is refused', async () => {
+	const fx = fixture();
+	const ctx = await playwrightRequest.newContext({ baseURL: E2E.origin });
+	try {
+		await apiLogin(ctx, 'site_staff');
+		const url = `/api/v1/residents/${fx.centralResident.id}/reveal`;
+		const evil = await ctx.post(url, {
+			data: { field: 'phone' },
+			headers: { origin: 'https://evil.example' }
+		});
+		expect(evil.status()).toBe(403);
+		expect(await evil.text()).not.toMatch(/1[3-9]\d{9}/);
+		const noOrigin = await ctx.post(url, {
+			data: { field: 'phone' },
+			headers: { 'sec-fetch-site': 'cross-site' }
+		});
+		expect(noOrigin.status()).toBe(403);
+		const same = await ctx.post(url, { data: { field: 'phone' }, headers: { origin: E2E.origin } });
+		expect(same.status()).toBe(200);
+		expect((await same.json()).value).toMatch(/^1[3-9]\d{9}$/);
+	} finally {
+		await ctx.dispose();
+	}
+});
+
+test('resident A can never read resident B: their own page shows only their stay', async () => {
+	const fx = fixture();
+	const ctx = await playwrightRequest.newContext({ baseURL: E2E.origin });
+	try {
+		await apiLogin(ctx, 'resident');
+		const me = await (await ctx.get('/me')).text();
+		expect(me).not.toContain(fx.centralResident.name);
+		expect(me).not.toContain(fx.homeResident.name);
+		for (const other of [fx.centralResident, fx.homeResident]) {
+			const res = await ctx.get(`/residents/${other.id}`, { maxRedirects: 0 });
+			expect([403, 404]).toContain(res.status());
+			const api = await ctx.post(`/api/v1/residents/${other.id}/reveal`, {
+				data: { field: 'idNumber' },
+				headers: { origin: E2E.origin }
+			});
+			expect([403, 404]).toContain(api.status());
+			expect(await api.text()).not.toContain(other.idNumber);
+		}
+	} finally {
+		await ctx.dispose();
+	}
+});

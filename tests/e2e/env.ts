@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+
+export const E2E = {
+	port: Number(process.env.E2E_PORT ?? 4173),
+	get origin() {
+		return `http://localhost:${this.port}`;
+	},
+	dataDir: 'tests/.output/e2e-data'
+};
+
+export const FIXTURE_PATH = 'tests/.output/e2e-fixture.json';
+
+export interface Person {
+	id: string;
+	name: string;
+	idNumber: string;
+}
+
+export interface Fixture {
+	resident: { phone: string; code: string; id: string; name: string };
+	/** Active at the centralised site JZ-C01 (in the demo staff's scope, not the clinician's). */
+	centralResident: Person;
+	/** Active at the community JZ-S01 (in the demo clinician's scope, not the staff's). */
+	homeResident: Person;
+	targetUserId: string;
+}
+
+export function fixture(): Fixture {
+	return JSON.parse(readFileSync(FIXTURE_PATH, 'utf8')) as Fixture;
+}
+
+export const DEMO = {
+	admin: { username: 'admin', password: 'demo-admin-2026' },
+	site_staff: { username: 'staff', password: 'demo-staff-2026' },
+	clinician: { username: 'clinician', password: 'demo-clinician-2026' }
+} as const;
