@@ -53,11 +53,41 @@ const errors: Record<string, () => string> = {
 	not_found: m.user_err_not_found
 };
 
+const messages = m as unknown as Record<string, (() => string) | undefined>;
+
 export function errorText(code: string | string[] | undefined | null): string | undefined {
 	const c = Array.isArray(code) ? code[0] : code;
 	if (!c) return undefined;
-	return errors[c]?.() ?? c;
+	return errors[c]?.() ?? messages[`adm_err_${c}`]?.() ?? c;
 }
+
+export const categoryLabel: Record<string, () => string> = {
+	close_contact: m.adm_category_close_contact,
+	secondary_contact: m.adm_category_secondary_contact,
+	inbound: m.adm_category_inbound,
+	high_risk_area: m.adm_category_high_risk_area,
+	other: m.adm_category_other
+};
+
+export const roomStatusLabel: Record<string, () => string> = {
+	available: m.board_status_available,
+	occupied: m.board_status_occupied,
+	needs_disinfection: m.board_status_needs_disinfection,
+	out_of_service: m.board_status_out_of_service
+};
+
+export const eventLabel: Record<string, () => string> = {
+	admitted: m.rp_event_admitted,
+	phase_changed: m.rp_event_phase_changed,
+	handed_over: m.rp_event_handed_over,
+	room_transferred: m.rp_event_room_transferred,
+	site_transferred: m.rp_event_site_transferred,
+	extended: m.rp_event_extended,
+	test_scheduled: m.rp_event_test_scheduled,
+	test_result: m.rp_event_test_result,
+	released: m.rp_event_released,
+	outcome: m.rp_event_outcome
+};
 
 /** A local path to go back to after sign-in; anything else falls back to the default. */
 export function safeNext(next: string | null | undefined, fallback: string): string {

@@ -5,10 +5,13 @@ export const E2E = {
 	get origin() {
 		return `http://localhost:${this.port}`;
 	},
-	dataDir: 'tests/.output/e2e-data'
+	// Per port, so two runs on one machine never share a database.
+	get dataDir() {
+		return `tests/.output/e2e-data-${this.port}`;
+	}
 };
 
-export const FIXTURE_PATH = 'tests/.output/e2e-fixture.json';
+export const FIXTURE_PATH = `tests/.output/e2e-fixture-${E2E.port}.json`;
 
 export interface Person {
 	id: string;
@@ -23,6 +26,11 @@ export interface Fixture {
 	/** Active at the community JZ-S01 (in the demo clinician's scope, not the staff's). */
 	homeResident: Person;
 	targetUserId: string;
+	/** The active stays of those two residents, and the demo sites. */
+	centralStayId: string;
+	homeStayId: string;
+	siteC01Id: string;
+	communityS01Id: string;
 }
 
 export function fixture(): Fixture {

@@ -45,11 +45,25 @@ async function prepareDatabase(): Promise<Fixture> {
 			.returning();
 		const [c01] = await db.select().from(t.sites).where(eq(t.sites.code, 'JZ-C01'));
 		await db.insert(t.userSites).values({ userId: target!.id, siteId: c01!.id });
+		const centralResident = await activeAt('JZ-C01', demo!.id);
+		const homeResident = await activeAt('JZ-S01', demo!.id);
+		const activeStay = async (residentId: string) =>
+			(
+				await db
+					.select({ id: t.stays.id })
+					.from(t.stays)
+					.where(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')))
+			)[0]!.id;
+		const [s01] = await db.select().from(t.sites).where(eq(t.sites.code, 'JZ-S01'));
 		return {
 			resident: { phone: resident.phone!, code: resident.code!, id: demo!.id, name: demo!.name },
-			centralResident: await activeAt('JZ-C01', demo!.id),
-			homeResident: await activeAt('JZ-S01', demo!.id),
-			targetUserId: target!.id
+			centralResident,
+			homeResident,
+			targetUserId: target!.id,
+			centralStayId: await activeStay(centralResident.id),
+			homeStayId: await activeStay(homeResident.id),
+			siteC01Id: c01!.id,
+			communityS01Id: s01!.id
 		};
 	} finally {
 		await database.close();

@@ -6,6 +6,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Principal } from '../domain/access';
 import { maskIdNumber } from '../domain/id-number';
 import { maskPhone } from '../domain/phone';
+import { position, schedule } from '../domain/plan';
 import { audit } from './audit';
 import { db } from './db';
 import * as t from './db/schema';
@@ -13,7 +14,12 @@ import * as t from './db/schema';
 export const REVEALABLE = ['idNumber', 'phone', 'emergencyContactPhone'] as const;
 export type RevealableField = (typeof REVEALABLE)[number];
 
-export async function viewResident(principal: Principal, residentId: string, ip: string | null) {
+export async function viewResident(
+	principal: Principal,
+	residentId: string,
+	ip: string | null,
+	now = new Date()
+) {
 	return db().transaction(async (tx) => {
 		const [r] = await tx.select().from(t.residents).where(eq(t.residents.id, residentId));
 		if (!r) return null;
@@ -37,6 +43,34 @@ export async function viewResident(principal: Principal, residentId: string, ip:
 			.leftJoin(t.rooms, eq(t.rooms.id, t.stays.roomId))
 			.where(eq(t.stays.residentId, residentId))
 			.orderBy(desc(t.stays.admittedAt));
+		const events = await tx
+			.select({
+				id: t.stayEvents.id,
+				stayId: t.stayEvents.stayId,
+				kind: t.stayEvents.kind,
+				occurredAt: t.stayEvents.occurredAt,
+				data: t.stayEvents.data,
+				siteName: t.sites.name,
+				siteNameEn: t.sites.nameEn,
+				actorName: t.users.displayName
+			})
+			.from(t.stayEvents)
+			.innerJoin(t.stays, eq(t.stays.id, t.stayEvents.stayId))
+			.innerJoin(t.sites, eq(t.sites.id, t.stayEvents.siteId))
+			.leftJoin(t.users, eq(t.users.id, t.stayEvents.actorId))
+			.where(eq(t.stays.residentId, residentId))
+			.orderBy(desc(t.stayEvents.occurredAt), desc(t.stayEvents.id));
+		const [latest] = await tx
+			.select({
+				periodStart: t.stays.periodStart,
+				planPhases: t.stays.planPhases,
+				extensions: t.stays.extensions
+			})
+			.from(t.stays)
+			.where(eq(t.stays.residentId, residentId))
+			.orderBy(desc(t.stays.admittedAt))
+			.limit(1);
+		const plan = latest ? schedule(latest.periodStart, latest.planPhases, latest.extensions) : null;
 		await audit(tx, {
 			actor: principal,
 			action: 'view',
@@ -61,7 +95,13 @@ export async function viewResident(principal: Principal, residentId: string, ip:
 			immunosuppressed: r.immunosuppressed,
 			allergies: r.allergies,
 			regularMedicines: r.regularMedicines,
-			stays
+			stays,
+			events,
+			plan: plan && {
+				phases: plan.phases.map((p) => ({ mode: p.mode, start: p.start, end: p.end })),
+				releaseAt: plan.releaseAt,
+				position: position(plan, now)
+			}
 		};
 	});
 }

@@ -13,9 +13,15 @@ import type { Actions, PageServerLoad } from './$types';
 // Public by design: this is where people sign in.
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.user) redirect(303, safeNext(url.searchParams.get('next'), homeFor(locals.user.role)));
+	const residentForm = await superValidate(zod4(residentLoginSchema), { id: 'resident' });
+	// The admission slip's QR code opens this page with the phone and code filled in.
+	const phone = url.searchParams.get('phone')?.slice(0, 32);
+	const code = url.searchParams.get('code')?.slice(0, 32);
+	if (phone) residentForm.data.phone = phone;
+	if (code) residentForm.data.code = code;
 	return {
 		staffForm: await superValidate(zod4(staffLoginSchema), { id: 'staff' }),
-		residentForm: await superValidate(zod4(residentLoginSchema), { id: 'resident' })
+		residentForm
 	};
 };
 

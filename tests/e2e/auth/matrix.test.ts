@@ -66,6 +66,23 @@ const apiRevealScoped: Spec = (fx) =>
 		path: c.path.replace('/residents/', '/api/v1/residents/') + '/reveal'
 	}));
 
+/** A stay's pages: in the scope of the site or community managing the stay. */
+const stayScoped =
+	(suffix: string, body: Pick<Case, 'form' | 'json'> = {}): Spec =>
+	(fx) => {
+		const central = `/stays/${fx.centralStayId}/slip${suffix}`;
+		const home = `/stays/${fx.homeStayId}/slip${suffix}`;
+		return [
+			{ as: 'anonymous', path: central, allow: false },
+			{ as: 'admin', path: home, allow: true },
+			{ as: 'site_staff', path: central, allow: true },
+			{ as: 'site_staff', path: home, allow: false },
+			{ as: 'clinician', path: home, allow: true },
+			{ as: 'clinician', path: central, allow: false },
+			{ as: 'resident', path: central, allow: false }
+		].map((c) => ({ ...c, ...body }) as Case);
+	};
+
 const ADMIN: Persona[] = ['admin'];
 const STAFF_ROLES: Persona[] = ['admin', 'site_staff', 'clinician'];
 const target = (suffix: string) => (fx: Fixture) => `/admin/users/${fx.targetUserId}${suffix}`;
@@ -89,6 +106,25 @@ const MATRIX: Record<string, Spec> = {
 	'POST /admin/users/[userId]?/reactivate': only(ADMIN, target('?/reactivate'), { form: {} }),
 	'POST /admin/users/[userId]?/resetPassword': only(ADMIN, target('?/resetPassword'), { form: {} }),
 	'GET /admin/audit': only(ADMIN, '/admin/audit'),
+	// Sites and plans by their demo codes; every action gets a body it refuses (400), so nothing changes.
+	'GET /admin/sites': only(ADMIN, '/admin/sites'),
+	'GET /admin/sites/new': only(ADMIN, '/admin/sites/new'),
+	'POST /admin/sites/new?/create': only(ADMIN, '/admin/sites/new?/create', { form: { code: '' } }),
+	'GET /admin/sites/[code]': only(ADMIN, '/admin/sites/JZ-C01'),
+	'POST /admin/sites/[code]?/save': only(ADMIN, '/admin/sites/JZ-C01?/save', { form: { name: '' } }),
+	'POST /admin/sites/[code]?/deactivate': only(ADMIN, '/admin/sites/JZ-C01?/deactivate', { form: {} }),
+	'POST /admin/sites/[code]?/reactivate': only(ADMIN, '/admin/sites/JZ-C01?/reactivate', { form: {} }),
+	'POST /admin/sites/[code]?/addRooms': only(ADMIN, '/admin/sites/JZ-C01?/addRooms', {
+		form: { floorFrom: '' }
+	}),
+	'POST /admin/sites/[code]?/saveRoom': only(ADMIN, '/admin/sites/JZ-C01?/saveRoom', {
+		form: { roomId: '' }
+	}),
+	'GET /admin/plans': only(ADMIN, '/admin/plans'),
+	'GET /admin/plans/new': only(ADMIN, '/admin/plans/new'),
+	'POST /admin/plans/new?/create': only(ADMIN, '/admin/plans/new?/create', { form: { code: '' } }),
+	'GET /admin/plans/[code]': only(ADMIN, '/admin/plans/ed9-7+3'),
+	'POST /admin/plans/[code]?/save': only(ADMIN, '/admin/plans/ed9-7+3?/save', { form: { name: '' } }),
 	'GET /staff': only(['site_staff'], '/staff'),
 	'GET /clinician': only(['clinician'], '/clinician'),
 	'GET /me': only(['resident'], '/me'),
@@ -98,7 +134,22 @@ const MATRIX: Record<string, Spec> = {
 	}),
 	'GET /residents/[residentId]': residentScoped(''),
 	'POST /residents/[residentId]?/reveal': residentScoped('?/reveal', { form: { field: 'phone' } }),
-	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped
+	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped,
+	'GET /admit': only(STAFF_ROLES, '/admit'),
+	'POST /admit?/admit': only(STAFF_ROLES, '/admit?/admit', { form: { name: '' } }),
+	'GET /admit/import': only(STAFF_ROLES, '/admit/import'),
+	'POST /admit/import?/preview': only(STAFF_ROLES, '/admit/import?/preview', { form: {} }),
+	'POST /admit/import?/commit': only(STAFF_ROLES, '/admit/import?/commit', { form: {} }),
+	'GET /admit/import/template': only(STAFF_ROLES, '/admit/import/template'),
+	'GET /residents': only(STAFF_ROLES, '/residents'),
+	'GET /sites/[siteId]/board': (fx) =>
+		PERSONAS.map((as) => ({
+			as,
+			path: `/sites/${fx.siteC01Id}/board`,
+			allow: as === 'admin' || as === 'site_staff'
+		})),
+	'GET /stays/[stayId]/slip': stayScoped(''),
+	'POST /stays/[stayId]/slip?/reissue': stayScoped('?/reissue', { form: {} })
 };
 
 test('every route in src/routes has an entry in the matrix, and every entry a route', () => {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { entryPoints, ROUTES_DIR as ROUTES, serverFiles } from '../../../../tests/route-entries';
-const GUARD = /\b(requireUser|requireApiUser|requireRole|requireSite|requireResident|authorize)\(/;
+const GUARD =
+	/\b(requireUser|requireApiUser|requireRole|requireSite|requireResident|requireStay|authorize)\(/;
 
 /** Entry points open to everyone, with the reason. */
 const PUBLIC: Record<string, string> = {

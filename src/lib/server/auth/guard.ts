@@ -75,4 +75,17 @@ export async function requireResident(
 	return { principal, residentId, siteId };
 }
 
+/** A stay is in the scope of the site or community managing it; out of scope answers 404. */
+export async function requireStay(event: Ev, stayId: string, action: Action) {
+	const principal = requireUser(event);
+	if (!UUID.test(stayId)) error(404, 'Not found');
+	const [stay] = await db()
+		.select({ siteId: t.stays.siteId, residentId: t.stays.residentId })
+		.from(t.stays)
+		.where(eq(t.stays.id, stayId));
+	if (!stay) error(404, 'Not found');
+	authorize(principal, action, stay, true);
+	return { principal, stayId, ...stay };
+}
+
 export { UUID as UUID_PATTERN };
