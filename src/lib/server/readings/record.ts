@@ -1,0 +1,291 @@
+/**
+ * Recording a reading: the one path every reading takes (ward round, phone call, self-report, device).
+ * One transaction: the reading (once per idempotency key), NEWS2, the alerts it raises or updates,
+ * the audit row and a NOTIFY for live inboxes, delivered on commit.
+ */
+import { createHash } from 'node:crypto';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Principal } from '../../domain/access';
+import { evaluateReading, mergeAlert, thresholdsFrom, type Trigger } from '../../domain/alert-rules';
+import { news2, type News2Result } from '../../domain/news2';
+import { slotOf } from '../../domain/slot';
+import { roundTemperature, type Reading } from '../../domain/vitals';
+import type { ReadingInput } from '../../schemas/reading';
+import { audit } from '../audit';
+import { db, type DbOrTx } from '../db';
+import { pgConstraint } from '../db/errors';
+import * as t from '../db/schema';
+
+export const ALERTS_CHANNEL = 'alerts';
+
+export interface RecordedAlert {
+	id: string;
+	kind: string;
+	severity: 'warning' | 'critical';
+	status: 'open' | 'acknowledged' | 'resolved';
+	notify: boolean;
+}
+
+export type RecordResult =
+	| {
+			ok: true;
+			replayed: boolean;
+			reading: typeof t.readings.$inferSelect;
+			news2: Pick<News2Result, 'total' | 'anySingle3' | 'risk'> | null;
+			alerts: RecordedAlert[];
+	  }
+	| { ok: false; error: 'stay_not_found' | 'stay_ended' | 'key_conflict' };
+
+/** The request's content, to tell a replay from a different request that reuses a key. */
+function requestHash(input: ReadingInput): string {
+	const { idempotencyKey: _key, ...rest } = input;
+	return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
+}
+
+function ageOn(birthDate: string | null, at: Date): number | null {
+	if (!birthDate) return null;
+	const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+	let age = at.getUTCFullYear() - y;
+	if (at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d)) age--;
+	return age;
+}
+
+async function replay(input: ReadingInput): Promise<RecordResult | null> {
+	const [existing] = await db()
+		.select({
+			reading: t.readings,
+			resident: { birthDate: t.residents.birthDate, pregnant: t.residents.pregnant }
+		})
+		.from(t.readings)
+		.innerJoin(t.stays, eq(t.stays.id, t.readings.stayId))
+		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
+		.where(eq(t.readings.idempotencyKey, input.idempotencyKey));
+	if (!existing) return null;
+	const r = existing.reading;
+	if (r.requestHash && r.requestHash !== requestHash(input)) return { ok: false, error: 'key_conflict' };
+	const alerts = await db()
+		.select({ id: t.alerts.id, kind: t.alerts.kind, severity: t.alerts.severity, status: t.alerts.status })
+		.from(t.alerts)
+		.where(eq(t.alerts.readingId, r.id));
+	// The first answer's NEWS2, computed again from what was stored.
+	const score = news2(asRule(r), {
+		age: ageOn(existing.resident.birthDate, r.takenAt),
+		pregnant: existing.resident.pregnant,
+		spo2Scale: r.spo2Scale as 1 | 2
+	});
+	return {
+		ok: true,
+		replayed: true,
+		reading: r,
+		news2: score && { total: score.total, anySingle3: score.anySingle3, risk: score.risk },
+		alerts: alerts.map((a) => ({ ...a, notify: false }))
+	};
+}
+
+/** A stored reading as the rules read it. */
+function asRule(r: typeof t.readings.$inferSelect): Reading {
+	return {
+		...r,
+		consciousness: r.consciousness as Reading['consciousness'],
+		spo2Scale: r.spo2Scale as 1 | 2
+	};
+}
+
+/**
+ * Raises or updates the stay's active alert of the trigger's kind in one atomic statement: one active
+ * alert per stay and kind (a partial unique index), the highest severity seen, a rise in severity
+ * reopening an acknowledged alert. Two readings at the same moment both land in the same alert.
+ */
+async function upsertAlert(tx: DbOrTx, stayId: string, readingId: string, trigger: Trigger, at: Date) {
+	// The active alert as it stands, locked, so concurrent readings of one stay update it one at a time.
+	const [before] = await tx
+		.select({ severity: t.alerts.severity, status: t.alerts.status, count: t.alerts.triggerCount })
+		.from(t.alerts)
+		.where(
+			and(
+				eq(t.alerts.stayId, stayId),
+				eq(t.alerts.kind, trigger.kind),
+				inArray(t.alerts.status, ['open', 'acknowledged'])
+			)
+		)
+		.for('update');
+	const merged = mergeAlert(
+		before
+			? { severity: before.severity, status: before.status as 'open' | 'acknowledged', count: before.count }
+			: null,
+		trigger
+	);
+	const [row] = await tx
+		.insert(t.alerts)
+		.values({
+			stayId,
+			kind: trigger.kind,
+			severity: merged.severity,
+			status: merged.status,
+			firstTriggeredAt: at,
+			lastTriggeredAt: at,
+			lastValue: trigger.value,
+			readingId
+		})
+		// When none was active a moment ago but another reading just made one, the conflict lands here.
+		.onConflictDoUpdate({
+			target: [t.alerts.stayId, t.alerts.kind],
+			targetWhere: sql`${t.alerts.status} in ('open', 'acknowledged')`,
+			set: {
+				severity: sql`case when excluded.severity = 'critical' then excluded.severity else ${t.alerts.severity} end`,
+				status: sql`case when excluded.severity = 'critical' and ${t.alerts.severity} = 'warning' then 'open'::alert_status else ${t.alerts.status} end`,
+				triggerCount: sql`${t.alerts.triggerCount} + 1`,
+				lastTriggeredAt: sql`greatest(${t.alerts.lastTriggeredAt}, excluded.last_triggered_at)`,
+				lastValue: sql`excluded.last_value`,
+				readingId: sql`excluded.reading_id`,
+				version: sql`${t.alerts.version} + 1`
+			}
+		})
+		.returning({
+			id: t.alerts.id,
+			kind: t.alerts.kind,
+			severity: t.alerts.severity,
+			status: t.alerts.status
+		});
+	return {
+		id: row!.id,
+		kind: row!.kind,
+		severity: row!.severity,
+		status: row!.status,
+		notify: merged.notify
+	};
+}
+
+export async function recordReading(
+	principal: Principal | null,
+	input: ReadingInput,
+	ip: string | null = null,
+	now = new Date()
+): Promise<RecordResult> {
+	const earlier = await replay(input);
+	if (earlier) return earlier;
+	try {
+		return await db().transaction(async (tx) => {
+			const [ctx] = await tx
+				.select({
+					stay: {
+						id: t.stays.id,
+						status: t.stays.status,
+						siteId: t.stays.siteId,
+						residentId: t.stays.residentId
+					},
+					resident: {
+						birthDate: t.residents.birthDate,
+						pregnant: t.residents.pregnant,
+						spo2Scale: t.residents.spo2Scale
+					},
+					site: { timeZone: t.sites.timeZone, settings: t.sites.settings }
+				})
+				.from(t.stays)
+				.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
+				.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
+				.where(eq(t.stays.id, input.stayId));
+			if (!ctx) return { ok: false as const, error: 'stay_not_found' as const };
+			if (ctx.stay.status !== 'active') return { ok: false as const, error: 'stay_ended' as const };
+
+			const takenAt = input.takenAt ? new Date(input.takenAt) : now;
+			const { slot, slotDate } = slotOf(takenAt, ctx.site.timeZone);
+			const spo2Scale = (input.spo2Scale ?? ctx.resident.spo2Scale) as 1 | 2;
+			const reading: Reading = {
+				temperature: input.temperature == null ? null : roundTemperature(input.temperature),
+				spo2: input.spo2 ?? null,
+				spo2Scale,
+				onOxygen: input.onOxygen,
+				pulse: input.pulse ?? null,
+				respRate: input.respRate ?? null,
+				systolicBp: input.systolicBp ?? null,
+				diastolicBp: input.diastolicBp ?? null,
+				consciousness: input.consciousness ?? null,
+				symptoms: input.symptoms
+			};
+			const subject = {
+				age: ageOn(ctx.resident.birthDate, takenAt),
+				pregnant: ctx.resident.pregnant,
+				spo2Scale
+			};
+			const score = news2(reading, subject);
+			const [row] = await tx
+				.insert(t.readings)
+				.values({
+					stayId: input.stayId,
+					takenAt,
+					slot,
+					slotDate,
+					source: input.source,
+					recordedBy: principal?.userId ?? null,
+					temperature: reading.temperature,
+					spo2: reading.spo2,
+					spo2Scale,
+					onOxygen: input.onOxygen,
+					pulse: reading.pulse,
+					respRate: reading.respRate,
+					systolicBp: reading.systolicBp,
+					diastolicBp: reading.diastolicBp,
+					consciousness: reading.consciousness,
+					symptoms: [...input.symptoms],
+					news2Total: score?.total ?? null,
+					news2Risk: score?.risk ?? null,
+					note: input.note || null,
+					idempotencyKey: input.idempotencyKey,
+					requestHash: requestHash(input)
+				})
+				.returning();
+			const [previous] = await tx
+				.select()
+				.from(t.readings)
+				.where(and(eq(t.readings.stayId, input.stayId), lt(t.readings.takenAt, takenAt)))
+				.orderBy(desc(t.readings.takenAt))
+				.limit(1);
+			const triggers = evaluateReading(
+				reading,
+				previous
+					? {
+							...previous,
+							consciousness: previous.consciousness as Reading['consciousness'],
+							spo2Scale: previous.spo2Scale as 1 | 2
+						}
+					: null,
+				subject,
+				thresholdsFrom((ctx.site.settings as { thresholds?: object } | null)?.thresholds ?? null)
+			);
+			const alerts: RecordedAlert[] = [];
+			for (const trigger of triggers)
+				alerts.push(await upsertAlert(tx, input.stayId, row!.id, trigger, takenAt));
+			await audit(tx, {
+				actor: principal,
+				action: 'record',
+				entity: 'reading',
+				entityId: row!.id,
+				residentId: ctx.stay.residentId,
+				after: { source: input.source, slot, slotDate, alerts: alerts.map((a) => a.kind) },
+				ip,
+				at: now
+			});
+			if (alerts.some((a) => a.notify)) {
+				// Ids only: listeners re-read what they may see. Delivered when the transaction commits.
+				await tx.execute(
+					sql`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify({ stayId: input.stayId, siteId: ctx.stay.siteId })})`
+				);
+			}
+			return {
+				ok: true as const,
+				replayed: false,
+				reading: row!,
+				news2: score && { total: score.total, anySingle3: score.anySingle3, risk: score.risk },
+				alerts
+			};
+		});
+	} catch (e) {
+		// The same key sent twice at the same moment: the second insert waited for the first, then failed.
+		if (pgConstraint(e) === 'readings_idempotency_key') {
+			const again = await replay(input);
+			if (again) return again;
+		}
+		throw e;
+	}
+}
