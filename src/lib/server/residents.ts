@@ -2,7 +2,7 @@
  * A resident's record as staff see it: masked by default, every view audited; a staff member in scope
  * may reveal one full ID number or phone, and each reveal is audited with who, when and which field.
  */
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Principal } from '../domain/access';
 import { maskIdNumber } from '../domain/id-number';
 import { maskPhone } from '../domain/phone';
@@ -62,6 +62,8 @@ export async function viewResident(
 			.orderBy(desc(t.stayEvents.occurredAt), desc(t.stayEvents.id));
 		const [latest] = await tx
 			.select({
+				id: t.stays.id,
+				status: t.stays.status,
 				periodStart: t.stays.periodStart,
 				planPhases: t.stays.planPhases,
 				extensions: t.stays.extensions
@@ -71,6 +73,14 @@ export async function viewResident(
 			.orderBy(desc(t.stays.admittedAt))
 			.limit(1);
 		const plan = latest ? schedule(latest.periodStart, latest.planPhases, latest.extensions) : null;
+		const readings = latest
+			? await tx
+					.select()
+					.from(t.readings)
+					.where(eq(t.readings.stayId, latest.id))
+					.orderBy(desc(t.readings.takenAt))
+					.limit(14)
+			: [];
 		await audit(tx, {
 			actor: principal,
 			action: 'view',
@@ -97,6 +107,8 @@ export async function viewResident(
 			regularMedicines: r.regularMedicines,
 			stays,
 			events,
+			readings,
+			activeStayId: latest?.status === 'active' ? latest.id : null,
 			plan: plan && {
 				phases: plan.phases.map((p) => ({ mode: p.mode, start: p.start, end: p.end })),
 				releaseAt: plan.releaseAt,
@@ -128,4 +140,13 @@ export async function revealField(
 		});
 		return value ?? null;
 	});
+}
+
+/** The resident's active stay, if any: readings are recorded against it. */
+export async function activeStayId(residentId: string): Promise<string | null> {
+	const [row] = await db()
+		.select({ id: t.stays.id })
+		.from(t.stays)
+		.where(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')));
+	return row?.id ?? null;
 }

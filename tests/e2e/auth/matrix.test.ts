@@ -134,6 +134,7 @@ const MATRIX: Record<string, Spec> = {
 	}),
 	'GET /residents/[residentId]': residentScoped(''),
 	'POST /residents/[residentId]?/reveal': residentScoped('?/reveal', { form: { field: 'phone' } }),
+	'POST /residents/[residentId]?/recordReading': residentScoped('?/recordReading', { form: {} }),
 	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped,
 	'GET /admit': only(STAFF_ROLES, '/admit'),
 	'POST /admit?/admit': only(STAFF_ROLES, '/admit?/admit', { form: { name: '' } }),

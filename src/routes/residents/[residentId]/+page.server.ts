@@ -1,5 +1,11 @@
 import { error, fail } from '@sveltejs/kit';
+import { message, setError, superValidate } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
 import { z } from 'zod';
+import { rareTailFields } from '$lib/domain/vitals';
+import { m } from '$lib/paraglide/messages';
+import { readingFormSchema } from '$lib/schemas/reading';
+import { recordReading } from '$lib/server/readings/record';
 import { requireResident } from '$lib/server/auth/guard';
 import * as residents from '$lib/server/residents';
 import type { Actions, PageServerLoad } from './$types';
@@ -8,7 +14,10 @@ export const load: PageServerLoad = async (event) => {
 	const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:read');
 	const record = await residents.viewResident(principal, residentId, event.getClientAddress());
 	if (!record) error(404, 'Not found');
-	return { record };
+	const readingForm = await superValidate(zod4(readingFormSchema), { id: 'reading' });
+	readingForm.data.idempotencyKey = crypto.randomUUID();
+	readingForm.data.source = 'staff_round';
+	return { record, readingForm };
 };
 
 const revealForm = z.object({ field: z.enum(residents.REVEALABLE) });
@@ -29,5 +38,29 @@ export const actions: Actions = {
 			event.getClientAddress()
 		);
 		return { revealed: { field: parsed.data.field, value } };
+	},
+	recordReading: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		const form = await superValidate(event.request, zod4(readingFormSchema), { id: 'reading' });
+		if (!form.valid) return fail(400, { readingForm: form });
+		const stayId = await residents.activeStayId(residentId);
+		if (!stayId) return setError(form, '', 'stay_ended');
+		const { confirmRare, ...values } = form.data;
+		const rare = rareTailFields(values);
+		if (rare.length && !confirmRare) {
+			for (const f of rare) setError(form, f, 'rare_confirm');
+			return fail(400, { readingForm: form });
+		}
+		const result = await recordReading(principal, { ...values, stayId }, event.getClientAddress());
+		if (!result.ok) return setError(form, '', result.error);
+		const labels = m as unknown as Record<string, (() => string) | undefined>;
+		const kinds = result.alerts.map((a) => labels[`alert_kind_${a.kind}`]?.() ?? a.kind);
+		const fresh = await superValidate(zod4(readingFormSchema), { id: 'reading' });
+		fresh.data.idempotencyKey = crypto.randomUUID();
+		fresh.data.source = form.data.source;
+		return message(
+			fresh,
+			kinds.length ? m.reading_saved_alert({ kinds: kinds.join('、') }) : m.reading_saved()
+		);
 	}
 };
