@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Principal } from '../../domain/access';
-import { evaluateReading, mergeAlert, thresholdsFrom, type Trigger } from '../../domain/alert-rules';
+import { evaluateReading, mergeAlert, thresholdsFrom, type Severity } from '../../domain/alert-rules';
 import { news2, type News2Result } from '../../domain/news2';
 import { slotOf } from '../../domain/slot';
 import { roundTemperature, type Reading } from '../../domain/vitals';
@@ -17,6 +17,15 @@ import { pgConstraint } from '../db/errors';
 import * as t from '../db/schema';
 
 export const ALERTS_CHANNEL = 'alerts';
+
+export type AlertKind = (typeof t.alertKindEnum.enumValues)[number];
+
+/** What raises an alert: a reading's trigger, a missed slot, an unanswered door or call, a test, a delivery. */
+export interface AlertTrigger {
+	kind: AlertKind;
+	severity: Severity;
+	value: Record<string, unknown>;
+}
 
 export interface RecordedAlert {
 	id: string;
@@ -96,7 +105,13 @@ function asRule(r: typeof t.readings.$inferSelect): Reading {
  * alert per stay and kind (a partial unique index), the highest severity seen, a rise in severity
  * reopening an acknowledged alert. Two readings at the same moment both land in the same alert.
  */
-async function upsertAlert(tx: DbOrTx, stayId: string, readingId: string, trigger: Trigger, at: Date) {
+export async function raiseAlert(
+	tx: DbOrTx,
+	stayId: string,
+	readingId: string | null,
+	trigger: AlertTrigger,
+	at: Date
+): Promise<RecordedAlert> {
 	// The active alert as it stands, locked, so concurrent readings of one stay update it one at a time.
 	const [before] = await tx
 		.select({ severity: t.alerts.severity, status: t.alerts.status, count: t.alerts.triggerCount })
@@ -156,6 +171,150 @@ async function upsertAlert(tx: DbOrTx, stayId: string, readingId: string, trigge
 	};
 }
 
+/** Tells live inboxes and boards that a stay's alerts changed; delivered when the transaction commits. */
+export async function notifyAlerts(tx: DbOrTx, stayId: string, siteId: string): Promise<void> {
+	// Ids only: listeners re-read what they may see.
+	await tx.execute(sql`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify({ stayId, siteId })})`);
+}
+
+/**
+ * Records a reading inside the caller's transaction (a ward round saves many in one). The caller owns the
+ * idempotency key: a duplicate key fails the insert with `readings_idempotency_key`.
+ */
+export async function recordReadingInTx(
+	tx: DbOrTx,
+	principal: Principal | null,
+	input: ReadingInput,
+	ip: string | null = null,
+	now = new Date()
+): Promise<RecordResult> {
+	const [ctx] = await tx
+		.select({
+			stay: {
+				id: t.stays.id,
+				status: t.stays.status,
+				siteId: t.stays.siteId,
+				residentId: t.stays.residentId
+			},
+			resident: {
+				birthDate: t.residents.birthDate,
+				pregnant: t.residents.pregnant,
+				spo2Scale: t.residents.spo2Scale
+			},
+			site: { timeZone: t.sites.timeZone, settings: t.sites.settings }
+		})
+		.from(t.stays)
+		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
+		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
+		.where(eq(t.stays.id, input.stayId));
+	if (!ctx) return { ok: false as const, error: 'stay_not_found' as const };
+	if (ctx.stay.status !== 'active') return { ok: false as const, error: 'stay_ended' as const };
+
+	const takenAt = input.takenAt ? new Date(input.takenAt) : now;
+	const { slot, slotDate } = slotOf(takenAt, ctx.site.timeZone);
+	const spo2Scale = (input.spo2Scale ?? ctx.resident.spo2Scale) as 1 | 2;
+	const reading: Reading = {
+		temperature: input.temperature == null ? null : roundTemperature(input.temperature),
+		spo2: input.spo2 ?? null,
+		spo2Scale,
+		onOxygen: input.onOxygen,
+		pulse: input.pulse ?? null,
+		respRate: input.respRate ?? null,
+		systolicBp: input.systolicBp ?? null,
+		diastolicBp: input.diastolicBp ?? null,
+		consciousness: input.consciousness ?? null,
+		symptoms: input.symptoms
+	};
+	const subject = {
+		age: ageOn(ctx.resident.birthDate, takenAt),
+		pregnant: ctx.resident.pregnant,
+		spo2Scale
+	};
+	const score = news2(reading, subject);
+	const [row] = await tx
+		.insert(t.readings)
+		.values({
+			stayId: input.stayId,
+			takenAt,
+			slot,
+			slotDate,
+			source: input.source,
+			recordedBy: principal?.userId ?? null,
+			temperature: reading.temperature,
+			spo2: reading.spo2,
+			spo2Scale,
+			onOxygen: input.onOxygen,
+			pulse: reading.pulse,
+			respRate: reading.respRate,
+			systolicBp: reading.systolicBp,
+			diastolicBp: reading.diastolicBp,
+			consciousness: reading.consciousness,
+			symptoms: [...input.symptoms],
+			news2Total: score?.total ?? null,
+			news2Risk: score?.risk ?? null,
+			note: input.note || null,
+			idempotencyKey: input.idempotencyKey,
+			requestHash: requestHash(input)
+		})
+		.returning();
+	const [previous] = await tx
+		.select()
+		.from(t.readings)
+		.where(and(eq(t.readings.stayId, input.stayId), lt(t.readings.takenAt, takenAt)))
+		.orderBy(desc(t.readings.takenAt))
+		.limit(1);
+	const triggers = evaluateReading(
+		reading,
+		previous ? asRule(previous) : null,
+		subject,
+		thresholdsFrom((ctx.site.settings as { thresholds?: object } | null)?.thresholds ?? null)
+	);
+	const alerts: RecordedAlert[] = [];
+	for (const trigger of triggers) alerts.push(await raiseAlert(tx, input.stayId, row!.id, trigger, takenAt));
+	// A late reading shows the resident was seen: the missed-reading alert resolves by itself.
+	const resolved = await tx
+		.update(t.alerts)
+		.set({
+			status: 'resolved',
+			resolvedAt: now,
+			outcome: 'late_reading',
+			version: sql`${t.alerts.version} + 1`
+		})
+		.where(
+			and(
+				eq(t.alerts.stayId, input.stayId),
+				eq(t.alerts.kind, 'missed_reading'),
+				inArray(t.alerts.status, ['open', 'acknowledged'])
+			)
+		)
+		.returning({
+			id: t.alerts.id,
+			kind: t.alerts.kind,
+			severity: t.alerts.severity,
+			status: t.alerts.status
+		});
+	for (const r of resolved) alerts.push({ ...r, notify: true });
+	await audit(tx, {
+		actor: principal,
+		action: 'record',
+		entity: 'reading',
+		entityId: row!.id,
+		residentId: ctx.stay.residentId,
+		after: { source: input.source, slot, slotDate, alerts: alerts.map((a) => a.kind) },
+		ip,
+		at: now
+	});
+	if (alerts.some((a) => a.notify)) await notifyAlerts(tx, input.stayId, ctx.stay.siteId);
+	return {
+		ok: true as const,
+		replayed: false,
+		reading: row!,
+		news2: score && { total: score.total, anySingle3: score.anySingle3, risk: score.risk },
+		alerts
+	};
+}
+
+/** Records one reading in its own transaction, once per idempotency key. */
 export async function recordReading(
 	principal: Principal | null,
 	input: ReadingInput,
@@ -165,121 +324,7 @@ export async function recordReading(
 	const earlier = await replay(input);
 	if (earlier) return earlier;
 	try {
-		return await db().transaction(async (tx) => {
-			const [ctx] = await tx
-				.select({
-					stay: {
-						id: t.stays.id,
-						status: t.stays.status,
-						siteId: t.stays.siteId,
-						residentId: t.stays.residentId
-					},
-					resident: {
-						birthDate: t.residents.birthDate,
-						pregnant: t.residents.pregnant,
-						spo2Scale: t.residents.spo2Scale
-					},
-					site: { timeZone: t.sites.timeZone, settings: t.sites.settings }
-				})
-				.from(t.stays)
-				.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
-				.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
-				.where(eq(t.stays.id, input.stayId));
-			if (!ctx) return { ok: false as const, error: 'stay_not_found' as const };
-			if (ctx.stay.status !== 'active') return { ok: false as const, error: 'stay_ended' as const };
-
-			const takenAt = input.takenAt ? new Date(input.takenAt) : now;
-			const { slot, slotDate } = slotOf(takenAt, ctx.site.timeZone);
-			const spo2Scale = (input.spo2Scale ?? ctx.resident.spo2Scale) as 1 | 2;
-			const reading: Reading = {
-				temperature: input.temperature == null ? null : roundTemperature(input.temperature),
-				spo2: input.spo2 ?? null,
-				spo2Scale,
-				onOxygen: input.onOxygen,
-				pulse: input.pulse ?? null,
-				respRate: input.respRate ?? null,
-				systolicBp: input.systolicBp ?? null,
-				diastolicBp: input.diastolicBp ?? null,
-				consciousness: input.consciousness ?? null,
-				symptoms: input.symptoms
-			};
-			const subject = {
-				age: ageOn(ctx.resident.birthDate, takenAt),
-				pregnant: ctx.resident.pregnant,
-				spo2Scale
-			};
-			const score = news2(reading, subject);
-			const [row] = await tx
-				.insert(t.readings)
-				.values({
-					stayId: input.stayId,
-					takenAt,
-					slot,
-					slotDate,
-					source: input.source,
-					recordedBy: principal?.userId ?? null,
-					temperature: reading.temperature,
-					spo2: reading.spo2,
-					spo2Scale,
-					onOxygen: input.onOxygen,
-					pulse: reading.pulse,
-					respRate: reading.respRate,
-					systolicBp: reading.systolicBp,
-					diastolicBp: reading.diastolicBp,
-					consciousness: reading.consciousness,
-					symptoms: [...input.symptoms],
-					news2Total: score?.total ?? null,
-					news2Risk: score?.risk ?? null,
-					note: input.note || null,
-					idempotencyKey: input.idempotencyKey,
-					requestHash: requestHash(input)
-				})
-				.returning();
-			const [previous] = await tx
-				.select()
-				.from(t.readings)
-				.where(and(eq(t.readings.stayId, input.stayId), lt(t.readings.takenAt, takenAt)))
-				.orderBy(desc(t.readings.takenAt))
-				.limit(1);
-			const triggers = evaluateReading(
-				reading,
-				previous
-					? {
-							...previous,
-							consciousness: previous.consciousness as Reading['consciousness'],
-							spo2Scale: previous.spo2Scale as 1 | 2
-						}
-					: null,
-				subject,
-				thresholdsFrom((ctx.site.settings as { thresholds?: object } | null)?.thresholds ?? null)
-			);
-			const alerts: RecordedAlert[] = [];
-			for (const trigger of triggers)
-				alerts.push(await upsertAlert(tx, input.stayId, row!.id, trigger, takenAt));
-			await audit(tx, {
-				actor: principal,
-				action: 'record',
-				entity: 'reading',
-				entityId: row!.id,
-				residentId: ctx.stay.residentId,
-				after: { source: input.source, slot, slotDate, alerts: alerts.map((a) => a.kind) },
-				ip,
-				at: now
-			});
-			if (alerts.some((a) => a.notify)) {
-				// Ids only: listeners re-read what they may see. Delivered when the transaction commits.
-				await tx.execute(
-					sql`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify({ stayId: input.stayId, siteId: ctx.stay.siteId })})`
-				);
-			}
-			return {
-				ok: true as const,
-				replayed: false,
-				reading: row!,
-				news2: score && { total: score.total, anySingle3: score.anySingle3, risk: score.risk },
-				alerts
-			};
-		});
+		return await db().transaction((tx) => recordReadingInTx(tx, principal, input, ip, now));
 	} catch (e) {
 		// The same key sent twice at the same moment: the second insert waited for the first, then failed.
 		if (pgConstraint(e) === 'readings_idempotency_key') {
