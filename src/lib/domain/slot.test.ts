@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localInstant, slotOf } from './slot';
+import { deadlinesBetween, localInstant, slotOf } from './slot';
 
 const SH = 'Asia/Shanghai';
 
@@ -40,5 +40,38 @@ describe('localInstant', () => {
 	it('turns a local wall-clock time into the right instant', () => {
 		expect(localInstant('2026-11-24', 8, 30, SH).toISOString()).toBe('2026-11-24T00:30:00.000Z');
 		expect(localInstant('2024-02-29', 0, 0, SH).toISOString()).toBe('2024-02-28T16:00:00.000Z');
+	});
+});
+
+describe('deadlinesBetween', () => {
+	const at = (iso: string) => new Date(iso);
+	const list = (from: string, to: string, zone = SH) =>
+		deadlinesBetween(at(from), at(to), zone).map(
+			(d) => `${d.slotDate} ${d.slot} ${d.deadline.toISOString()}`
+		);
+
+	it('finds nothing between two deadlines', () => {
+		expect(list('2026-11-24T11:00:00+08:00', '2026-11-24T20:59:59+08:00')).toEqual([]);
+	});
+
+	it('includes a deadline at the end and excludes one at the start', () => {
+		expect(list('2026-11-24T11:00:00+08:00', '2026-11-24T21:00:00+08:00')).toEqual([
+			'2026-11-24 evening 2026-11-24T13:00:00.000Z'
+		]);
+	});
+
+	it('catches up over a long pause in order', () => {
+		expect(list('2026-11-23T20:00:00+08:00', '2026-11-25T12:00:00+08:00')).toEqual([
+			'2026-11-23 evening 2026-11-23T13:00:00.000Z',
+			'2026-11-24 morning 2026-11-24T03:00:00.000Z',
+			'2026-11-24 evening 2026-11-24T13:00:00.000Z',
+			'2026-11-25 morning 2026-11-25T03:00:00.000Z'
+		]);
+	});
+
+	it('uses the site zone, not the server zone', () => {
+		expect(list('2026-11-24T00:00:00Z', '2026-11-24T12:00:00Z', 'Europe/London')).toEqual([
+			'2026-11-24 morning 2026-11-24T11:00:00.000Z'
+		]);
 	});
 });

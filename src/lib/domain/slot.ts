@@ -29,3 +29,27 @@ export function localInstant(date: string, hour: number, minute: number, timeZon
 	if (!dt.isValid) throw new RangeError(`Invalid local date ${date} in ${timeZone}`);
 	return dt.toJSDate();
 }
+
+export interface SlotDeadline {
+	slotDate: string;
+	slot: 'morning' | 'evening';
+	deadline: Date;
+}
+
+/**
+ * The slot deadlines (morning 11:00, evening 21:00 local) that fall after `from` and at or before `to`,
+ * oldest first: what the missed-reading check has to look at after a pause, however long.
+ */
+export function deadlinesBetween(from: Date, to: Date, timeZone: string): SlotDeadline[] {
+	const start = DateTime.fromJSDate(from, { zone: timeZone });
+	if (!start.isValid) throw new RangeError(`Unknown time zone: ${timeZone}`);
+	const out: SlotDeadline[] = [];
+	for (let day = start.startOf('day'); day.toMillis() <= to.getTime(); day = day.plus({ days: 1 })) {
+		const slotDate = day.toISODate()!;
+		for (const slot of ['morning', 'evening'] as const) {
+			const deadline = localInstant(slotDate, SLOT_WINDOWS[slot].deadlineHour, 0, timeZone);
+			if (deadline > from && deadline <= to) out.push({ slotDate, slot, deadline });
+		}
+	}
+	return out;
+}

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from './config';
 import { database, migrate, openDatabase, useDatabase, type Database } from './db';
 import { demoLogins, formatLogins, seedIfEmpty } from './db/seed';
 import { log } from './log';
+import { startScheduler } from './scheduler';
 
 let started: Promise<Database> | null = null;
 let config: Config | null = null;
@@ -40,9 +41,13 @@ async function start(env: Record<string, string | undefined>): Promise<Database>
 	const logins = await demoLogins(db.db);
 	if (logins) console.log(formatLogins(config.ORIGIN ?? 'http://localhost:3000', logins));
 
+	const scheduler =
+		config.SCHEDULER === 'on' ? startScheduler(db, config.SCHEDULER_INTERVAL_SECONDS * 1000) : null;
+
 	process.once('sveltekit:shutdown', () => {
-		void database()
-			.close()
+		// Let a running tick finish before the connections close.
+		void Promise.resolve(scheduler?.stop())
+			.then(() => database().close())
 			.catch(() => {});
 	});
 	return db;

@@ -23,6 +23,10 @@ const schema = z.object({
 	/** Pool size per server process for PostgreSQL. */
 	DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
 	NODE_ENV: z.string().default('production'),
+	/** The in-server scheduler (missed readings, escalation); `off` for a server that should not run it. */
+	SCHEDULER: z.enum(['on', 'off']).default('on'),
+	/** Seconds between scheduler runs. */
+	SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 	/** The public URL (adapter-node reads it for form posts); we print it and use it in links. */
 	ORIGIN: z.string().trim().optional()
 });

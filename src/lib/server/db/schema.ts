@@ -468,6 +468,8 @@ export const alerts = pgTable(
 		status: alertStatusEnum('status').notNull().default('open'),
 		triggerCount: integer('trigger_count').notNull().default(1),
 		firstTriggeredAt: instant('first_triggered_at').notNull(),
+		/** When it last became open (raised, or reopened by a rise): the escalation clock starts here. */
+		openedAt: instant('opened_at').notNull().defaultNow(),
 		lastTriggeredAt: instant('last_triggered_at').notNull(),
 		lastValue: jsonb('last_value').notNull().default({}),
 		readingId: uuid('reading_id').references(() => readings.id),

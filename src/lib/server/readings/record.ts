@@ -130,6 +130,7 @@ export async function raiseAlert(
 			: null,
 		trigger
 	);
+	const reopens = sql`(excluded.severity = 'critical' and ${t.alerts.severity} = 'warning' and ${t.alerts.status} = 'acknowledged')`;
 	const [row] = await tx
 		.insert(t.alerts)
 		.values({
@@ -139,6 +140,7 @@ export async function raiseAlert(
 			status: merged.status,
 			firstTriggeredAt: at,
 			lastTriggeredAt: at,
+			openedAt: at,
 			lastValue: trigger.value,
 			readingId
 		})
@@ -149,6 +151,9 @@ export async function raiseAlert(
 			set: {
 				severity: sql`case when excluded.severity = 'critical' then excluded.severity else ${t.alerts.severity} end`,
 				status: sql`case when excluded.severity = 'critical' and ${t.alerts.severity} = 'warning' then 'open'::alert_status else ${t.alerts.status} end`,
+				// Reopened by a rise: the escalation clock starts again.
+				openedAt: sql`case when ${reopens} then excluded.opened_at else ${t.alerts.openedAt} end`,
+				escalatedAt: sql`case when ${reopens} then null else ${t.alerts.escalatedAt} end`,
 				triggerCount: sql`${t.alerts.triggerCount} + 1`,
 				lastTriggeredAt: sql`greatest(${t.alerts.lastTriggeredAt}, excluded.last_triggered_at)`,
 				lastValue: sql`excluded.last_value`,
