@@ -50,7 +50,9 @@ const errors: Record<string, () => string> = {
 	own_role: m.user_err_own_role,
 	own_account: m.user_err_own_account,
 	stale: m.user_err_stale,
-	not_found: m.user_err_not_found
+	not_found: m.user_err_not_found,
+	outcome_required: m.inbox_err_outcome_required,
+	note_too_long: m.inbox_err_note_too_long
 };
 
 const messages = m as unknown as Record<string, (() => string) | undefined>;
@@ -92,4 +94,70 @@ export const eventLabel: Record<string, () => string> = {
 /** A local path to go back to after sign-in; anything else falls back to the default. */
 export function safeNext(next: string | null | undefined, fallback: string): string {
 	return next && /^\/(?![/\\])/.test(next) ? next : fallback;
+}
+
+export const alertKindLabel: Record<string, () => string> = {
+	fever: m.alert_kind_fever,
+	hypoxia: m.alert_kind_hypoxia,
+	news2: m.alert_kind_news2,
+	red_vital: m.alert_kind_red_vital,
+	symptom: m.alert_kind_symptom,
+	missed_reading: m.alert_kind_missed_reading,
+	unreachable: m.alert_kind_unreachable,
+	positive_test: m.alert_kind_positive_test,
+	delivery_overdue: m.alert_kind_delivery_overdue
+};
+
+export const severityLabel: Record<string, () => string> = {
+	warning: m.severity_warning,
+	critical: m.severity_critical
+};
+
+export const alertStatusLabel: Record<string, () => string> = {
+	open: m.alert_status_open,
+	acknowledged: m.alert_status_acknowledged,
+	resolved: m.alert_status_resolved
+};
+
+export const outcomeLabel: Record<string, () => string> = {
+	rechecked_normal: m.outcome_rechecked_normal,
+	treated_on_site: m.outcome_treated_on_site,
+	transferred_hospital: m.outcome_transferred_hospital,
+	false_reading: m.outcome_false_reading,
+	late_reading: m.outcome_late_reading
+};
+
+export const slotLabel: Record<string, () => string> = {
+	morning: m.slot_morning,
+	evening: m.slot_evening,
+	extra: m.slot_extra
+};
+
+const symptomLabel = (code: unknown) => messages[`sym_${String(code)}`]?.() ?? String(code);
+
+/** What raised an alert, in a few words: its latest value as the alert engine stored it. */
+export function alertValueText(kind: string, value: unknown): string {
+	const v = (value ?? {}) as Record<string, unknown>;
+	const parts: string[] = [];
+	if (typeof v.temperature === 'number')
+		parts.push(m.alert_value_temperature({ value: v.temperature.toFixed(1) }));
+	if (typeof v.spo2 === 'number') parts.push(m.alert_value_spo2({ value: v.spo2 }));
+	if (typeof v.total === 'number') parts.push(m.alert_value_news2({ total: v.total }));
+	if (kind === 'red_vital') {
+		if (typeof v.respRate === 'number') parts.push(`${m.reading_resp()} ${v.respRate}`);
+		if (typeof v.systolicBp === 'number') parts.push(`${m.reading_sbp()} ${v.systolicBp}`);
+		if (typeof v.pulse === 'number') parts.push(`${m.reading_pulse()} ${v.pulse}`);
+		if (typeof v.consciousness === 'string') parts.push(`${m.reading_consciousness()} ${v.consciousness}`);
+	}
+	if (Array.isArray(v.symptoms) && v.symptoms.length) parts.push(v.symptoms.map(symptomLabel).join('、'));
+	if (kind === 'missed_reading' && typeof v.slotDate === 'string') {
+		parts.push(
+			m.alert_value_missed({ date: v.slotDate.slice(5), slot: slotLabel[String(v.slot)]?.() ?? '' })
+		);
+		if (typeof v.misses === 'number' && v.misses > 1) parts.push(m.alert_value_misses({ count: v.misses }));
+	}
+	if (kind === 'unreachable' && v.reason === 'door') parts.push(m.alert_value_door());
+	if (kind === 'unreachable' && typeof v.failures === 'number')
+		parts.push(m.alert_value_calls({ count: v.failures }));
+	return parts.join(' · ');
 }

@@ -25,6 +25,27 @@ describe('the demo seed', () => {
 		expect(users!.n).toBe(4);
 	});
 
+	it('opens with the alerts its abnormal readings raise, through the alert engine', async () => {
+		const alerts = await tdb.db
+			.select({ kind: t.alerts.kind, severity: t.alerts.severity, status: t.stays.status })
+			.from(t.alerts)
+			.innerJoin(t.stays, eq(t.stays.id, t.alerts.stayId));
+		const kinds = new Set(alerts.map((a) => `${a.kind}:${a.severity}`));
+		expect(kinds).toContain('fever:critical');
+		expect(kinds).toContain('fever:warning');
+		expect(kinds).toContain('hypoxia:critical');
+		expect(kinds).toContain('symptom:critical');
+		// Alerts only for stays still under observation.
+		expect(alerts.every((a) => a.status === 'active')).toBe(true);
+		// One active alert per stay and kind, however many fevers a resident had.
+		const febrile = await tdb.db
+			.selectDistinct({ stayId: t.readings.stayId })
+			.from(t.readings)
+			.innerJoin(t.stays, eq(t.stays.id, t.readings.stayId))
+			.where(and(gte(t.readings.temperature, 37.3), eq(t.stays.status, 'active')));
+		expect(alerts.filter((a) => a.kind === 'fever')).toHaveLength(febrile.length);
+	});
+
 	it('has two centralised sites (one of 40 rooms over 4 floors) and two communities', async () => {
 		const sites = await tdb.db.select().from(t.sites);
 		expect(sites.filter((s) => s.kind === 'centralised')).toHaveLength(2);

@@ -17,7 +17,11 @@ interface Case {
 	allow: boolean;
 	form?: Record<string, string>;
 	json?: unknown;
+	/** A server-sent event stream: it never ends, so only its status and headers are read. */
+	stream?: boolean;
 }
+
+type Answer = Pick<APIResponse, 'status' | 'headers' | 'text'>;
 
 type Spec = (fx: Fixture) => Case[];
 
@@ -149,6 +153,10 @@ const MATRIX: Record<string, Spec> = {
 			path: `/sites/${fx.siteC01Id}/board`,
 			allow: as === 'admin' || as === 'site_staff'
 		})),
+	'GET /alerts': only(STAFF_ROLES, '/alerts'),
+	'POST /alerts?/acknowledge': only(STAFF_ROLES, '/alerts?/acknowledge', { form: { alertId: 'x' } }),
+	'POST /alerts?/resolve': only(STAFF_ROLES, '/alerts?/resolve', { form: { alertId: 'x' } }),
+	'GET /alerts/events': (fx) => only(STAFF_ROLES, '/alerts/events')(fx).map((c) => ({ ...c, stream: true })),
 	'GET /stays/[stayId]/slip': stayScoped(''),
 	'POST /stays/[stayId]/slip?/reissue': stayScoped('?/reissue', { form: {} })
 };
@@ -157,7 +165,33 @@ test('every route in src/routes has an entry in the matrix, and every entry a ro
 	expect(Object.keys(MATRIX).sort()).toEqual(routeEntries());
 });
 
-async function send(ctx: Awaited<ReturnType<typeof playwrightRequest.newContext>>, c: Case, method: string) {
+async function openStream(
+	ctx: Awaited<ReturnType<typeof playwrightRequest.newContext>>,
+	path: string
+): Promise<Answer> {
+	const cookie = (await ctx.storageState()).cookies.map((k) => `${k.name}=${k.value}`).join('; ');
+	const stop = new AbortController();
+	const res = await fetch(E2E.origin + path, {
+		headers: { cookie, accept: 'text/event-stream' },
+		redirect: 'manual',
+		signal: stop.signal
+	});
+	const open = res.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
+	const body = open ? '' : await res.text();
+	stop.abort();
+	return {
+		status: () => res.status,
+		headers: () => Object.fromEntries(res.headers),
+		text: async () => body
+	};
+}
+
+async function send(
+	ctx: Awaited<ReturnType<typeof playwrightRequest.newContext>>,
+	c: Case,
+	method: string
+): Promise<Answer> {
+	if (c.stream) return openStream(ctx, c.path);
 	// Form posts as a browser sends them (HTML accepted); JSON bodies as an API client does.
 	const headers = { origin: E2E.origin, accept: c.json === undefined ? 'text/html' : 'application/json' };
 	const options = { headers, maxRedirects: 0, failOnStatusCode: false };
@@ -166,13 +200,13 @@ async function send(ctx: Awaited<ReturnType<typeof playwrightRequest.newContext>
 	return ctx.post(c.path, { ...options, form: c.form ?? {} });
 }
 
-function deniedProperly(res: APIResponse): boolean {
+function deniedProperly(res: Answer): boolean {
 	if (res.status() === 303 || res.status() === 302)
 		return (res.headers()['location'] ?? '').startsWith('/login');
 	return [401, 403, 404].includes(res.status());
 }
 
-function allowedProperly(res: APIResponse, method: string, path: string): boolean {
+function allowedProperly(res: Answer, method: string, path: string): boolean {
 	if (res.status() >= 500 || [401, 403, 404].includes(res.status())) return false;
 	const location = res.headers()['location'] ?? '';
 	// Signing out and signing in legitimately redirect; nothing else allowed may bounce to sign-in.

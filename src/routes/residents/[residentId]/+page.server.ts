@@ -54,7 +54,9 @@ export const actions: Actions = {
 		const result = await recordReading(principal, { ...values, stayId }, event.getClientAddress());
 		if (!result.ok) return setError(form, '', result.error);
 		const labels = m as unknown as Record<string, (() => string) | undefined>;
-		const kinds = result.alerts.map((a) => labels[`alert_kind_${a.kind}`]?.() ?? a.kind);
+		const kinds = result.alerts
+			.filter((a) => a.status !== 'resolved')
+			.map((a) => labels[`alert_kind_${a.kind}`]?.() ?? a.kind);
 		const fresh = await superValidate(zod4(readingFormSchema), { id: 'reading' });
 		fresh.data.idempotencyKey = crypto.randomUUID();
 		fresh.data.source = form.data.source;

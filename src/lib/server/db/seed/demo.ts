@@ -7,6 +7,8 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { PLAN_PRESETS, periodStart, position, schedule, type PlanPhase } from '../../../domain/plan';
 import { slotOf } from '../../../domain/slot';
+import type { Symptom } from '../../../domain/vitals';
+import { recordReadingInTx } from '../../readings/record';
 import { issueAccessCode } from '../../auth/access-codes';
 import { hashPassword } from '../../auth/password';
 import type { Db, Tx } from '../client';
@@ -337,6 +339,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 
 	const taken = new Set<string>();
 	const readingValues: (typeof t.readings.$inferInsert)[] = [];
+	const activeStays = new Set<string>();
 	const eventValues: (typeof t.stayEvents.$inferInsert)[] = [];
 	let residentNo = 0;
 	let demoResident: { id: string; phone: string; stayId: string } | null = null;
@@ -410,6 +413,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 			}
 			const currentSite = nowMode === 'centralised' && sc.outcome === 'active' ? admittingSite : community;
 			const stayId = rng.uuid();
+			if (!outcomeAt) activeStays.add(stayId);
 			if (residentNo === 0) demoResident = { id: resident!.id, phone: person.phone, stayId };
 			await tx.insert(t.stays).values({
 				id: stayId,
@@ -493,8 +497,39 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 	for (const [roomId, status] of roomStatus) {
 		await tx.update(t.rooms).set({ status }).where(eq(t.rooms.id, roomId));
 	}
-	for (let i = 0; i < readingValues.length; i += 500) {
-		await tx.insert(t.readings).values(readingValues.slice(i, i + 500));
+	// Ordinary readings go in directly; the abnormal ones of current stays take the path every reading
+	// takes, so the demo opens with the alerts they raise.
+	const [viaEngine, direct] = partition(
+		readingValues,
+		(r) => activeStays.has(r.stayId) && abnormalReading(r)
+	);
+	for (let i = 0; i < direct.length; i += 500) {
+		await tx.insert(t.readings).values(direct.slice(i, i + 500));
+	}
+	viaEngine.sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime());
+	for (const r of viaEngine) {
+		const recorder = r.recordedBy
+			? { userId: r.recordedBy, role: 'site_staff' as const, siteIds: [], residentId: null, readOnly: false }
+			: null;
+		const result = await recordReadingInTx(
+			tx,
+			recorder,
+			{
+				stayId: r.stayId,
+				takenAt: r.takenAt.toISOString(),
+				source: r.source,
+				temperature: r.temperature ?? null,
+				spo2: r.spo2 ?? null,
+				pulse: r.pulse ?? null,
+				respRate: r.respRate ?? null,
+				onOxygen: false,
+				symptoms: (r.symptoms ?? []) as Symptom[],
+				idempotencyKey: r.idempotencyKey
+			},
+			null,
+			r.takenAt
+		);
+		if (!result.ok) throw new Error(`demo reading refused: ${result.error}`);
 	}
 	await tx.insert(t.stayEvents).values(eventValues);
 
@@ -635,4 +670,21 @@ function demoReadings(rng: Rng, p: ReadingPlan): (typeof t.readings.$inferInsert
 		});
 	});
 	return out;
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+	const yes: T[] = [];
+	const no: T[] = [];
+	for (const item of items) (test(item) ? yes : no).push(item);
+	return [yes, no];
+}
+
+/** A reading that may raise an alert: worth sending through the alert engine. */
+function abnormalReading(r: typeof t.readings.$inferInsert): boolean {
+	return (
+		(r.temperature ?? 0) >= 37.3 ||
+		(r.spo2 != null && r.spo2 <= 94) ||
+		(r.symptoms?.length ?? 0) > 0 ||
+		(r.respRate != null && (r.respRate <= 8 || r.respRate >= 21))
+	);
 }

@@ -1,0 +1,135 @@
+/**
+ * Live alert changes for open inboxes and boards. Every change to an alert sends `pg_notify('alerts',
+ * {stayId, siteId})` inside its transaction; each server process LISTENs once and fans the notices out to
+ * its subscribers (server-sent event streams). On PostgreSQL the notice reaches every server; on PGlite
+ * the same channel works inside the one process. Notices carry ids only: clients re-read what they see.
+ */
+import type { Principal } from '../domain/access';
+import type { Database } from './db';
+import { log } from './log';
+import { ALERTS_CHANNEL } from './readings/record';
+
+export interface AlertChange {
+	stayId: string;
+	siteId: string;
+}
+
+type Subscriber = (change: AlertChange) => void;
+
+export interface LiveHub {
+	subscribe(onChange: Subscriber): Promise<() => void>;
+	close(): Promise<void>;
+}
+
+function parse(payload: string): AlertChange | null {
+	try {
+		const v = JSON.parse(payload) as Partial<AlertChange>;
+		return typeof v.stayId === 'string' && typeof v.siteId === 'string'
+			? { stayId: v.stayId, siteId: v.siteId }
+			: null;
+	} catch {
+		return null;
+	}
+}
+
+/** One LISTEN per process, opened with the first subscriber and kept. */
+export function createLiveHub(database: Database): LiveHub {
+	const subscribers = new Set<Subscriber>();
+	let listening: Promise<() => Promise<void>> | null = null;
+	const deliver = (payload: string) => {
+		const change = parse(payload);
+		if (!change) return;
+		for (const s of subscribers) {
+			try {
+				s(change);
+			} catch (e) {
+				log.warn({ err: e }, 'live subscriber failed');
+			}
+		}
+	};
+	return {
+		async subscribe(onChange) {
+			subscribers.add(onChange);
+			listening ??= database.listen(ALERTS_CHANNEL, deliver).catch((e: unknown) => {
+				listening = null;
+				throw e;
+			});
+			await listening;
+			return () => {
+				subscribers.delete(onChange);
+			};
+		},
+		async close() {
+			subscribers.clear();
+			const stop = await listening?.catch(() => null);
+			listening = null;
+			await stop?.();
+		}
+	};
+}
+
+/** Whether a principal's inbox shows changes of this site. */
+export function inScope(principal: Principal, change: AlertChange): boolean {
+	return principal.role === 'admin' || principal.siteIds.includes(change.siteId);
+}
+
+const hubs = new WeakMap<Database, LiveHub>();
+
+/** The process's hub for a database. */
+export function liveHub(database: Database): LiveHub {
+	let hub = hubs.get(database);
+	if (!hub) {
+		hub = createLiveHub(database);
+		hubs.set(database, hub);
+	}
+	return hub;
+}
+
+/**
+ * A server-sent event stream of alert changes in a principal's scope, with a heartbeat so proxies keep
+ * it open. The client reloads its data on each `alerts` event.
+ */
+export function alertEventStream(
+	hub: LiveHub,
+	principal: Principal,
+	signal: AbortSignal,
+	heartbeatMs = 20_000
+): ReadableStream<Uint8Array> {
+	const encoder = new TextEncoder();
+	let cleanup = () => {};
+	return new ReadableStream<Uint8Array>({
+		async start(controller) {
+			let closed = false;
+			const send = (text: string) => {
+				if (closed) return;
+				try {
+					controller.enqueue(encoder.encode(text));
+				} catch {
+					closed = true;
+				}
+			};
+			const unsubscribe = await hub.subscribe((change) => {
+				if (inScope(principal, change))
+					send(`event: alerts\ndata: ${JSON.stringify({ siteId: change.siteId })}\n\n`);
+			});
+			const beat = setInterval(() => send(': ping\n\n'), heartbeatMs);
+			cleanup = () => {
+				if (closed) return;
+				closed = true;
+				clearInterval(beat);
+				unsubscribe();
+				try {
+					controller.close();
+				} catch {
+					// Already closed by the client.
+				}
+			};
+			signal.addEventListener('abort', () => cleanup(), { once: true });
+			// Reconnect after 3 s if the stream drops; `ready` tells the client the stream is live.
+			send('retry: 3000\nevent: ready\ndata: {}\n\n');
+		},
+		cancel() {
+			cleanup();
+		}
+	});
+}
