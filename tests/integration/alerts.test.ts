@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/lib/domain/access';
+import { resolveSchema } from '../../src/lib/schemas/alerts';
 import { readingSchema } from '../../src/lib/schemas/reading';
 import { acknowledge, activeCount, inbox, resolve } from '../../src/lib/server/alerts';
 import { openDatabase, useDatabase, type Database } from '../../src/lib/server/db';
@@ -125,6 +126,13 @@ describe('the alert inbox', () => {
 
 	it('resolving with an outcome takes it out of the inbox; the next fever opens a new alert', async () => {
 		const alert = await alertOf(feverStay, 'fever');
+		// A form sent without a choice is refused, never given a default outcome.
+		expect(resolveSchema.parse({ alertId: alert.id }).outcome).toBeUndefined();
+		expect(await resolve(nurse, { alertId: alert.id, note: '' })).toEqual({
+			ok: false,
+			error: 'outcome_required'
+		});
+		expect((await alertOf(feverStay, 'fever')).status).toBe('acknowledged');
 		expect(
 			await resolve(nurse, { alertId: alert.id, outcome: 'rechecked_normal', note: '复测 36.8' })
 		).toEqual({

@@ -16,7 +16,9 @@ export const acknowledgeSchema = z.object({
 
 export const resolveSchema = z.object({
 	alertId: z.uuid(),
-	outcome: z.enum(STAFF_OUTCOMES, { message: 'outcome_required' }),
+	// Optional in shape, so that a form sent without a choice is not given the first outcome by default;
+	// resolving refuses it with `outcome_required`.
+	outcome: z.enum(STAFF_OUTCOMES, { message: 'outcome_required' }).optional(),
 	note: z.string().trim().max(500, 'note_too_long').default('')
 });
 

@@ -128,7 +128,8 @@ export async function alertsOfStay(stayId: string) {
 }
 
 export type AlertActionResult =
-	{ ok: true; changed: boolean; by?: string | null } | { ok: false; error: 'not_found' | 'already_resolved' };
+	| { ok: true; changed: boolean; by?: string | null }
+	| { ok: false; error: 'not_found' | 'already_resolved' | 'outcome_required' };
 
 /** The alert, locked, if it exists and is in the principal's scope. */
 async function lockInScope(tx: DbOrTx, principal: Principal, alertId: string) {
@@ -205,6 +206,7 @@ export async function resolve(
 		if (!found) return { ok: false, error: 'not_found' };
 		const a = found.alert;
 		if (a.status === 'resolved') return { ok: true, changed: false, by: await nameOf(tx, a.resolvedBy) };
+		if (!input.outcome) return { ok: false, error: 'outcome_required' };
 		await tx
 			.update(t.alerts)
 			.set({

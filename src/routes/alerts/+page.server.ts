@@ -54,6 +54,8 @@ export const actions: Actions = {
 		const form = await superValidate(event.request, zod4(resolveSchema), { id: 'resolve' });
 		if (!form.valid) return fail(400, { resolveForm: form });
 		const result = await alerts.resolve(principal, form.data, event.getClientAddress());
+		if (!result.ok && result.error === 'outcome_required')
+			return setError(form, 'outcome', 'outcome_required');
 		if (!result.ok) return setError(form, '', m.inbox_not_found(), { status: 404 });
 		return message(form, result.changed ? m.inbox_resolved() : m.inbox_already_resolved());
 	}

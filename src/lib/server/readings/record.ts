@@ -309,7 +309,8 @@ export async function recordReadingInTx(
 		ip,
 		at: now
 	});
-	if (alerts.some((a) => a.notify)) await notifyAlerts(tx, input.stayId, ctx.stay.siteId);
+	// Open inboxes show every change (latest value, count); `notify` marks the ones that are news.
+	if (alerts.length > 0) await notifyAlerts(tx, input.stayId, ctx.stay.siteId);
 	return {
 		ok: true as const,
 		replayed: false,
