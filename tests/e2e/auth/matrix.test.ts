@@ -124,6 +124,13 @@ const MATRIX: Record<string, Spec> = {
 	'POST /admin/sites/[code]?/saveRoom': only(ADMIN, '/admin/sites/JZ-C01?/saveRoom', {
 		form: { roomId: '' }
 	}),
+	'GET /admin/sites/[code]/rules': only(ADMIN, '/admin/sites/JZ-C01/rules'),
+	'POST /admin/sites/[code]/rules?/save': only(ADMIN, '/admin/sites/JZ-C01/rules?/save', {
+		form: { fever: '' }
+	}),
+	'POST /admin/sites/[code]/rules?/reset': only(ADMIN, '/admin/sites/JZ-C01/rules?/reset', {
+		form: { version: 'x' }
+	}),
 	'GET /admin/plans': only(ADMIN, '/admin/plans'),
 	'GET /admin/plans/new': only(ADMIN, '/admin/plans/new'),
 	'POST /admin/plans/new?/create': only(ADMIN, '/admin/plans/new?/create', { form: { code: '' } }),
