@@ -50,7 +50,9 @@ const errors: Record<string, () => string> = {
 	own_role: m.user_err_own_role,
 	own_account: m.user_err_own_account,
 	stale: m.user_err_stale,
-	not_found: m.user_err_not_found
+	not_found: m.user_err_not_found,
+	device_sites_required: m.device_err_sites_required,
+	device_already_created: m.device_err_already_created
 };
 
 const messages = m as unknown as Record<string, (() => string) | undefined>;
