@@ -67,6 +67,7 @@ export async function activeStays(device: Device, now = new Date()): Promise<Api
 export type FieldErrors = Record<string, string[]>;
 
 const FUTURE_SLACK_MS = 10 * 60_000;
+const MAX_AGE_MS = 30 * 86_400_000;
 const RANGE = /^range_(\d+)_(\d+)$/;
 
 function describe(field: string, issue: z.core.$ZodIssue): string {
@@ -188,9 +189,13 @@ export async function recordDeviceReading(
 	const parsed = deviceReadingBody.safeParse(json);
 	if (!parsed.success) return { status: 422, body: { errors: fieldErrors(parsed.error) } };
 	const body = parsed.data;
-	// A few minutes of clock drift are forgiven; a reading from the future is a device with a wrong clock.
-	if (new Date(body.takenAt).getTime() > now.getTime() + FUTURE_SLACK_MS)
+	// A few minutes of clock drift are forgiven; a reading from the future, or from long before any
+	// isolation that could still be running, is a device with a wrong clock.
+	const takenAt = new Date(body.takenAt).getTime();
+	if (takenAt > now.getTime() + FUTURE_SLACK_MS)
 		return { status: 422, body: { errors: { takenAt: ['takenAt is in the future'] } } };
+	if (takenAt < now.getTime() - MAX_AGE_MS)
+		return { status: 422, body: { errors: { takenAt: ['takenAt is more than 30 days ago'] } } };
 	const stay = await findStay(device, body);
 	if (stay === 'ambiguous')
 		return {

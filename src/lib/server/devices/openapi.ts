@@ -158,7 +158,7 @@ export function openApiDocument(origin: string) {
 						'422': {
 							description:
 								'Not JSON, a wrong type, a value out of range (the message names the field and range), ' +
-								'takenAt without an offset or in the future, or an unknown field',
+								'takenAt without an offset, in the future or more than 30 days ago, or an unknown field',
 							content: json({
 								type: 'object',
 								required: ['errors'],
