@@ -67,6 +67,10 @@ test('an admin creates a device token, sees it once, the device uses it, and rev
 	await expect(page.getByText(/令牌只显示这一次/)).toHaveCount(0);
 	await expect(page.locator(`input[value="${token}"]`)).toHaveCount(0);
 
+	// The reading is in the audit log under the device's name.
+	await page.goto('/admin/audit?entity=reading');
+	await expect(page.getByRole('cell', { name: `设备：${name}` })).toBeVisible();
+
 	// The list shows its scope and that it has been used; the token itself appears only as its first characters.
 	await page.goto('/admin/devices');
 	const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
