@@ -52,7 +52,9 @@ const errors: Record<string, () => string> = {
 	stale: m.user_err_stale,
 	not_found: m.user_err_not_found,
 	outcome_required: m.inbox_err_outcome_required,
-	note_too_long: m.inbox_err_note_too_long
+	note_too_long: m.inbox_err_note_too_long,
+	device_sites_required: m.device_err_sites_required,
+	device_already_created: m.device_err_already_created
 };
 
 const messages = m as unknown as Record<string, (() => string) | undefined>;

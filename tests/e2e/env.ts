@@ -31,6 +31,8 @@ export interface Fixture {
 	homeStayId: string;
 	siteC01Id: string;
 	communityS01Id: string;
+	/** The demo device's token (device API), scoped to JZ-C01 and JZ-C02. */
+	deviceToken: string;
 }
 
 export function fixture(): Fixture {

@@ -63,7 +63,8 @@ async function prepareDatabase(): Promise<Fixture> {
 			centralStayId: await activeStay(centralResident.id),
 			homeStayId: await activeStay(homeResident.id),
 			siteC01Id: c01!.id,
-			communityS01Id: s01!.id
+			communityS01Id: s01!.id,
+			deviceToken: seeded.device.token
 		};
 	} finally {
 		await database.close();

@@ -1,7 +1,15 @@
 import { and, count, eq, gte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateResidentId } from '../../src/lib/domain/id-number';
-import { seedIfEmpty, seedSynthetic } from '../../src/lib/server/db/seed';
+import {
+	demoDevice,
+	demoLogins,
+	formatLogins,
+	seedIfEmpty,
+	seedSynthetic
+} from '../../src/lib/server/db/seed';
+import { activeStays } from '../../src/lib/server/devices/api';
+import { authenticateDevice } from '../../src/lib/server/devices/tokens';
 import * as t from '../../src/lib/server/db/schema';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 
@@ -105,6 +113,18 @@ describe('the demo seed', () => {
 			.from(t.readings)
 			.where(and(sql`${t.readings.takenAt} > ${NOW.toISOString()}::timestamptz`));
 		expect(late!.n).toBe(0);
+	});
+
+	it('makes a demo device token for the centralised sites, printed with the logins at every start', async () => {
+		const device = await demoDevice(tdb.db);
+		expect(device).toMatchObject({ sites: ['JZ-C01', 'JZ-C02'], token: expect.stringMatching(/^icd_/) });
+		const auth = await authenticateDevice(device!.token, NOW);
+		expect(auth.ok).toBe(true);
+		if (!auth.ok) return;
+		const sites = new Set((await activeStays(auth.device, NOW)).map((s) => s.site));
+		expect(sites).toEqual(new Set(['JZ-C01', 'JZ-C02']));
+		const printed = formatLogins('http://localhost:3000', (await demoLogins(tdb.db))!, device);
+		expect(printed).toContain(device!.token);
 	});
 
 	it('records an admission event for every stay', async () => {

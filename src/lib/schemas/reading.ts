@@ -32,7 +32,7 @@ const readingFields = {
 };
 
 /** At least one value or symptom: an empty reading is not a reading. */
-const hasValue = (r: {
+export const hasValue = (r: {
 	temperature?: number | null;
 	spo2?: number | null;
 	pulse?: number | null;

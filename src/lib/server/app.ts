@@ -4,7 +4,7 @@
  */
 import { loadConfig, type Config } from './config';
 import { database, migrate, openDatabase, useDatabase, type Database } from './db';
-import { demoLogins, formatLogins, seedIfEmpty } from './db/seed';
+import { demoDevice, demoLogins, formatLogins, seedIfEmpty } from './db/seed';
 import { log } from './log';
 import { startScheduler } from './scheduler';
 
@@ -39,7 +39,8 @@ async function start(env: Record<string, string | undefined>): Promise<Database>
 		if (made) log.info({ residents: made.residents, readings: made.readings }, 'demo data seeded');
 	}
 	const logins = await demoLogins(db.db);
-	if (logins) console.log(formatLogins(config.ORIGIN ?? 'http://localhost:3000', logins));
+	if (logins)
+		console.log(formatLogins(config.ORIGIN ?? 'http://localhost:3000', logins, await demoDevice(db.db)));
 
 	const scheduler =
 		config.SCHEDULER === 'on' ? startScheduler(db, config.SCHEDULER_INTERVAL_SECONDS * 1000) : null;

@@ -49,8 +49,13 @@ export function changedFields(
 	return { before: b, after: a };
 }
 
+/** A device token acting through the API: audited under the token's id, with no role. */
+export interface DeviceActor {
+	deviceId: string;
+}
+
 export interface AuditEntry {
-	actor: Pick<Principal, 'userId' | 'role'> | null;
+	actor: Pick<Principal, 'userId' | 'role'> | DeviceActor | null;
 	action: string;
 	entity: string;
 	entityId?: string | null;
@@ -64,8 +69,8 @@ export interface AuditEntry {
 export async function audit(db: DbOrTx, entry: AuditEntry): Promise<void> {
 	await db.insert(t.auditLog).values({
 		at: entry.at ?? new Date(),
-		actorId: entry.actor?.userId ?? null,
-		actorRole: entry.actor?.role ?? null,
+		actorId: !entry.actor ? null : 'deviceId' in entry.actor ? entry.actor.deviceId : entry.actor.userId,
+		actorRole: entry.actor && 'role' in entry.actor ? entry.actor.role : null,
 		action: entry.action,
 		entity: entry.entity,
 		entityId: entry.entityId ?? null,
@@ -109,10 +114,13 @@ export async function searchAudit(
 			ip: t.auditLog.ip,
 			actorRole: t.auditLog.actorRole,
 			actorName: t.users.displayName,
-			actorUsername: t.users.username
+			actorUsername: t.users.username,
+			actorDevice: t.deviceTokens.name
 		})
 		.from(t.auditLog)
 		.leftJoin(t.users, eq(t.users.id, t.auditLog.actorId))
+		// Rows written by a device carry the token's id as the actor.
+		.leftJoin(t.deviceTokens, eq(t.deviceTokens.id, t.auditLog.actorId))
 		.where(where.length ? and(...where) : undefined)
 		.orderBy(desc(t.auditLog.at), desc(t.auditLog.id))
 		.limit(AUDIT_PAGE_SIZE + 1)

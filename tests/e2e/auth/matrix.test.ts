@@ -136,6 +136,16 @@ const MATRIX: Record<string, Spec> = {
 	'POST /admin/plans/new?/create': only(ADMIN, '/admin/plans/new?/create', { form: { code: '' } }),
 	'GET /admin/plans/[code]': only(ADMIN, '/admin/plans/ed9-7+3'),
 	'POST /admin/plans/[code]?/save': only(ADMIN, '/admin/plans/ed9-7+3?/save', { form: { name: '' } }),
+	'GET /admin/devices': only(ADMIN, '/admin/devices'),
+	'POST /admin/devices?/revoke': only(ADMIN, '/admin/devices?/revoke', { form: { tokenId: '' } }),
+	'GET /admin/devices/new': only(ADMIN, '/admin/devices/new'),
+	'POST /admin/devices/new?/create': only(ADMIN, '/admin/devices/new?/create', { form: { name: '' } }),
+	// The device API takes device tokens only: a session cookie, whoever it belongs to, gets 401.
+	'GET /api/v1/stays': only([], '/api/v1/stays'),
+	'POST /api/v1/readings': only([], '/api/v1/readings', {
+		json: { stayId: '00000000-0000-4000-8000-000000000000', temperature: 36.6 }
+	}),
+	'GET /api/v1/openapi.json': everyone('/api/v1/openapi.json'),
 	'GET /staff': only(['site_staff'], '/staff'),
 	'GET /clinician': only(['clinician'], '/clinician'),
 	'GET /me': only(['resident'], '/me'),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { entryPoints, ROUTES_DIR as ROUTES, serverFiles } from '../../../../tests/route-entries';
 const GUARD =
-	/\b(requireUser|requireApiUser|requireRole|requireSite|requireResident|requireStay|authorize)\(/;
+	/\b(requireUser|requireApiUser|requireRole|requireSite|requireResident|requireStay|requireDevice|authorize)\(/;
 
 /** Entry points open to everyone, with the reason. */
 const PUBLIC: Record<string, string> = {
@@ -17,7 +17,8 @@ const PUBLIC: Record<string, string> = {
 	'login/+page.server.ts#resident': 'signing in',
 	'logout/+server.ts#POST': 'signing out ends only the caller’s own session',
 	'language/+server.ts#POST': 'choosing a language',
-	'healthz/+server.ts#GET': 'load balancer health check, no data'
+	'healthz/+server.ts#GET': 'load balancer health check, no data',
+	'api/v1/openapi.json/+server.ts#GET': 'the API description, no data'
 };
 
 const files = serverFiles();

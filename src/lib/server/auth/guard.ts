@@ -4,11 +4,12 @@
  *
  * Out-of-scope resident data answers 404, not 403, so that probing ids tells nothing about who exists.
  */
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, json, redirect, type RequestEvent } from '@sveltejs/kit';
 import { desc, eq, sql } from 'drizzle-orm';
 import { can, type Action, type Principal, type Role, type Scope } from '../../domain/access';
 import { db } from '../db';
 import * as t from '../db/schema';
+import { authenticateDevice, type Device } from '../devices/tokens';
 
 type Ev = Pick<RequestEvent, 'locals' | 'url'>;
 
@@ -86,6 +87,37 @@ export async function requireStay(event: Ev, stayId: string, action: Action) {
 	if (!stay) error(404, 'Not found');
 	authorize(principal, action, stay, true);
 	return { principal, stayId, ...stay };
+}
+
+const BEARER = /^Bearer[ ]+(\S+)$/i;
+
+/**
+ * For the device API: the device whose bearer token the request carries, or a 401 answer saying why,
+ * as JSON (a device sends no Accept header, and SvelteKit would answer a thrown error with an HTML page).
+ * A session cookie counts for nothing here: the API is for devices, each with its own revocable token.
+ */
+export async function requireDevice(event: Pick<RequestEvent, 'request'>): Promise<Device | Response> {
+	const header = event.request.headers.get('authorization');
+	const deny = (reason: string, message: string) =>
+		json(
+			{ message, reason },
+			{
+				status: 401,
+				headers: {
+					'www-authenticate': `Bearer realm="api"${reason === 'missing_token' ? '' : ', error="invalid_token"'}`,
+					'cache-control': 'no-store'
+				}
+			}
+		);
+	if (!header) return deny('missing_token', 'Send the device token as "Authorization: Bearer <token>"');
+	const token = BEARER.exec(header.trim())?.[1];
+	if (!token) return deny('malformed_token', 'The Authorization header must be "Bearer <token>"');
+	const auth = await authenticateDevice(token);
+	if (!auth.ok)
+		return auth.reason === 'revoked'
+			? deny('revoked_token', 'This token has been revoked')
+			: deny('unknown_token', 'This token is not valid');
+	return auth.device;
 }
 
 export { UUID as UUID_PATTERN };

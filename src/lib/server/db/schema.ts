@@ -638,6 +638,65 @@ export const accessCodes = pgTable(
 );
 
 /**
+ * A bearer token for a device or call robot, created by an admin and shown once. Only the SHA-256 of the
+ * token is kept: the token carries 160 random bits, so a fast hash is enough (there is nothing to guess)
+ * and a leaked table gives nobody a working token. A revoked token stays listed for the audit trail.
+ */
+export const deviceTokens = pgTable(
+	'device_tokens',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		name: text('name').notNull(),
+		/** SHA-256 of the token, hex. */
+		tokenHash: text('token_hash').notNull(),
+		/** The token's first characters, so an admin can tell which one a device holds. */
+		tokenPrefix: text('token_prefix').notNull(),
+		createdAt: createdAt(),
+		createdBy: uuid('created_by').references(() => users.id),
+		lastUsedAt: instant('last_used_at'),
+		revokedAt: instant('revoked_at'),
+		revokedBy: uuid('revoked_by').references(() => users.id),
+		/** The admin form's key: a double-submitted "create token" creates one token. */
+		idempotencyKey: text('idempotency_key').notNull(),
+		version: version()
+	},
+	(t) => [
+		uniqueIndex('device_tokens_hash_key').on(t.tokenHash),
+		uniqueIndex('device_tokens_idempotency_key').on(t.idempotencyKey),
+		check('device_tokens_revoked_check', sql`(${t.revokedAt} is null) = (${t.revokedBy} is null)`)
+	]
+);
+
+/** The sites and communities a device token may read and write. */
+export const deviceTokenSites = pgTable(
+	'device_token_sites',
+	{
+		tokenId: uuid('token_id')
+			.notNull()
+			.references(() => deviceTokens.id, { onDelete: 'cascade' }),
+		siteId: uuid('site_id')
+			.notNull()
+			.references(() => sites.id)
+	},
+	(t) => [primaryKey({ columns: [t.tokenId, t.siteId] }), index('device_token_sites_site_idx').on(t.siteId)]
+);
+
+/**
+ * Which token sent a reading, and the answer it got: a retried request with the same key gets the
+ * first answer back word for word, even after its alerts have moved on.
+ */
+export const deviceReadings = pgTable('device_readings', {
+	readingId: uuid('reading_id')
+		.primaryKey()
+		.references(() => readings.id),
+	tokenId: uuid('token_id')
+		.notNull()
+		.references(() => deviceTokens.id),
+	answer: jsonb('answer').notNull(),
+	createdAt: createdAt()
+});
+
+/**
  * Failed sign-in counters, per account and per client address. They live in the database so that the
  * limit holds across every server behind the load balancer.
  */
@@ -686,3 +745,4 @@ export type Alert = typeof alerts.$inferSelect;
 export type Plan = typeof plans.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type AccessCode = typeof accessCodes.$inferSelect;
+export type DeviceToken = typeof deviceTokens.$inferSelect;

@@ -11,7 +11,7 @@ import { news2, type News2Result } from '../../domain/news2';
 import { slotOf } from '../../domain/slot';
 import { roundTemperature, type Reading } from '../../domain/vitals';
 import type { ReadingInput } from '../../schemas/reading';
-import { audit } from '../audit';
+import { audit, type DeviceActor } from '../audit';
 import { db, type DbOrTx } from '../db';
 import { pgConstraint } from '../db/errors';
 import * as t from '../db/schema';
@@ -46,12 +46,12 @@ export type RecordResult =
 	| { ok: false; error: 'stay_not_found' | 'stay_ended' | 'key_conflict' };
 
 /** The request's content, to tell a replay from a different request that reuses a key. */
-function requestHash(input: ReadingInput): string {
+export function requestHash(input: ReadingInput): string {
 	const { idempotencyKey: _key, ...rest } = input;
 	return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }
 
-function ageOn(birthDate: string | null, at: Date): number | null {
+export function ageOn(birthDate: string | null, at: Date): number | null {
 	if (!birthDate) return null;
 	const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
 	let age = at.getUTCFullYear() - y;
@@ -59,7 +59,7 @@ function ageOn(birthDate: string | null, at: Date): number | null {
 	return age;
 }
 
-async function replay(input: ReadingInput): Promise<RecordResult | null> {
+export async function replay(input: ReadingInput): Promise<RecordResult | null> {
 	const [existing] = await db()
 		.select({
 			reading: t.readings,
@@ -188,7 +188,7 @@ export async function notifyAlerts(tx: DbOrTx, stayId: string, siteId: string): 
  */
 export async function recordReadingInTx(
 	tx: DbOrTx,
-	principal: Principal | null,
+	principal: Principal | DeviceActor | null,
 	input: ReadingInput,
 	ip: string | null = null,
 	now = new Date()
@@ -244,7 +244,7 @@ export async function recordReadingInTx(
 			slot,
 			slotDate,
 			source: input.source,
-			recordedBy: principal?.userId ?? null,
+			recordedBy: principal && 'userId' in principal ? principal.userId : null,
 			temperature: reading.temperature,
 			spo2: reading.spo2,
 			spo2Scale,

@@ -11,6 +11,7 @@ import type { Symptom } from '../../../domain/vitals';
 import { recordReadingInTx } from '../../readings/record';
 import { issueAccessCode } from '../../auth/access-codes';
 import { hashPassword } from '../../auth/password';
+import { seedDeviceToken } from '../../devices/tokens';
 import type { Db, Tx } from '../client';
 import * as t from '../schema';
 import { createRng, fakePerson, type Rng } from './people';
@@ -240,11 +241,21 @@ const ABNORMAL: Record<
 	44: { lastTemps: [37.8, 37.5], symptoms: ['dry_cough'] }
 };
 
+/** The demo device: a token for the device API, scoped to the demo's centralised sites. */
+export interface DemoDevice {
+	name: string;
+	token: string;
+	sites: string[];
+}
+
+export const DEMO_DEVICE = { name: '演示体温计 Demo thermometer', sites: ['JZ-C01', 'JZ-C02'] } as const;
+
 export interface SeedSummary {
 	residents: number;
 	stays: number;
 	readings: number;
 	logins: DemoLogin[];
+	device: DemoDevice;
 }
 
 export async function seedDemo(db: Db, now: Date = new Date()): Promise<SeedSummary> {
@@ -540,9 +551,21 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 	const demoCode = String(rng.int(10_000_000, 99_999_999));
 	await issueAccessCode(tx, demoResident!.stayId, staff.id, now, demoCode);
 
+	// Like the resident's code, the demo device's token is kept so it can be printed at every start.
+	const device: DemoDevice = {
+		name: DEMO_DEVICE.name,
+		sites: [...DEMO_DEVICE.sites],
+		token: await seedDeviceToken(
+			tx,
+			DEMO_DEVICE.name,
+			DEMO_DEVICE.sites.map((code) => siteByCode.get(code)!.id)
+		)
+	};
+
 	await tx.insert(t.appMeta).values([
 		{ key: 'demo_seed', value: { at: now.toISOString(), version: 1 } },
-		{ key: 'demo_resident', value: { phone: demoResident!.phone, code: demoCode } }
+		{ key: 'demo_resident', value: { phone: demoResident!.phone, code: demoCode } },
+		{ key: 'demo_device', value: device }
 	]);
 
 	return {
@@ -557,7 +580,8 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 				note: a.sites.length ? a.sites.join(', ') : 'all sites'
 			})),
 			{ role: 'resident' as const, phone: demoResident!.phone, code: demoCode, note: 'JZ-C01' }
-		]
+		],
+		device
 	};
 }
 

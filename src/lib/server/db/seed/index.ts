@@ -1,9 +1,9 @@
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import * as t from '../schema';
-import { DEMO_ACCOUNTS, seedDemo, type DemoLogin, type SeedSummary } from './demo';
+import { DEMO_ACCOUNTS, seedDemo, type DemoDevice, type DemoLogin, type SeedSummary } from './demo';
 
-export { seedDemo, DEMO_ACCOUNTS, type DemoLogin } from './demo';
+export { seedDemo, DEMO_ACCOUNTS, DEMO_DEVICE, type DemoDevice, type DemoLogin } from './demo';
 export { seedSynthetic } from './synthetic';
 
 /**
@@ -33,7 +33,13 @@ export async function demoLogins(db: Db): Promise<DemoLogin[] | null> {
 	];
 }
 
-export function formatLogins(origin: string, logins: DemoLogin[]): string {
+/** The demo device's token, if this database holds the demo (printed with the logins). */
+export async function demoDevice(db: Db): Promise<DemoDevice | null> {
+	const [row] = await db.select().from(t.appMeta).where(eq(t.appMeta.key, 'demo_device'));
+	return (row?.value as DemoDevice | undefined) ?? null;
+}
+
+export function formatLogins(origin: string, logins: DemoLogin[], device: DemoDevice | null = null): string {
 	const lines = logins.map((l) =>
 		l.username
 			? `  ${l.role.padEnd(10)} ${l.username.padEnd(10)} / ${l.password}   (${l.note})`
@@ -44,6 +50,12 @@ export function formatLogins(origin: string, logins: DemoLogin[]): string {
 		`  Isolation Care is running at ${origin}`,
 		'  Demo logins (demo data only; never use these for real residents):',
 		...lines,
+		...(device
+			? [
+					'  Demo device token (device API, see /api/v1/openapi.json):',
+					`  device     ${device.token}   (${device.sites.join(', ')})`
+				]
+			: []),
 		''
 	].join('\n');
 }
