@@ -257,6 +257,19 @@ describe('saving a round', () => {
 				);
 			expect(alerts).toHaveLength(10);
 			expect(alerts.every((a) => a.triggerCount === 1)).toBe(true);
+
+			// A round of doors alone stores no reading whose key could clash: the round's lock keeps it once.
+			const doors = { ...input, roundKey: crypto.randomUUID(), rows: [row(w.stays[0]!.id, { door: true })] };
+			const twice = await Promise.all([
+				saveRound(staffOf(w.site.id), doors, null, NOW),
+				saveRound(staffOf(w.site.id), doors, null, NOW)
+			]);
+			expect(twice.map((r) => r.saved).sort()).toEqual([0, 1]);
+			const [door] = await tdb.db
+				.select()
+				.from(t.alerts)
+				.where(and(eq(t.alerts.stayId, w.stays[0]!.id), eq(t.alerts.kind, 'unreachable')));
+			expect(door!.triggerCount).toBe(1);
 		}
 	);
 
