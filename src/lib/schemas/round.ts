@@ -26,3 +26,27 @@ export const roundSchema = z.object({
 
 export type RoundRow = z.infer<typeof roundRowSchema>;
 export type RoundForm = z.infer<typeof roundSchema>;
+
+/** What the server says about one row it could not save. */
+export type RowField = 'temperature' | 'spo2' | 'symptoms' | 'door' | 'row';
+
+export interface RowError {
+	stayId: string;
+	field: RowField;
+	/** A message code: range_30_45, whole_number, not_a_number, rare_confirm, door_with_values, … */
+	code: string;
+}
+
+export interface RoundResult {
+	/** Rows stored by this submission. */
+	saved: number;
+	/** Rows this round had already stored (a resubmission): not stored again. */
+	repeated: number;
+	/** Alerts raised or updated by the saved rows, "did not answer the door" included. */
+	alerts: number;
+	/** Rows saved as "did not answer the door". */
+	unreachable: number;
+	errors: RowError[];
+	/** The rows now done, with what was stored, for the page to mark. */
+	done: { stayId: string; temperature: number | null; spo2: number | null; door: boolean }[];
+}

@@ -17,7 +17,7 @@ import {
 import { slotOf, type Slot } from '../domain/slot';
 import { rareTail, type Spo2Scale } from '../domain/vitals';
 import { readingSchema, type ReadingInput } from '../schemas/reading';
-import type { RoundRow } from '../schemas/round';
+import type { RoundResult, RoundRow, RowError } from '../schemas/round';
 import { audit } from './audit';
 import { db } from './db';
 import { pgConstraint } from './db/errors';
@@ -186,29 +186,6 @@ export async function roundSheet(
 }
 
 export type RoundSheet = NonNullable<Awaited<ReturnType<typeof roundSheet>>>;
-
-export type RowField = RoundMeasure | 'symptoms' | 'door' | 'row';
-
-export interface RowError {
-	stayId: string;
-	field: RowField;
-	/** A message code: range_30_45, whole_number, not_a_number, rare_confirm, door_with_values, … */
-	code: string;
-}
-
-export interface RoundResult {
-	/** Rows stored by this submission. */
-	saved: number;
-	/** Rows this round had already stored (a resubmission): not stored again. */
-	repeated: number;
-	/** Alerts raised or updated by the saved rows, "did not answer the door" included. */
-	alerts: number;
-	/** Rows saved as "did not answer the door". */
-	unreachable: number;
-	errors: RowError[];
-	/** The rows now done, with what was stored, for the page to mark. */
-	done: { stayId: string; temperature: number | null; spo2: number | null; door: boolean }[];
-}
 
 /** One row's idempotency key: the round's key and the stay, so each row of a round records once. */
 export const rowKey = (roundKey: string, stayId: string) => `round:${roundKey}:${stayId}`;

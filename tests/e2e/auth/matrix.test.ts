@@ -83,6 +83,25 @@ const stayScoped =
 		].map((c) => ({ ...c, ...body }) as Case);
 	};
 
+/**
+ * A centralised site's ward round: its staff and admins. The demo staff are not assigned to the
+ * community, so its address stands for "another site"; clinicians work in communities, not here.
+ */
+const roundScoped =
+	(suffix: string, body: Pick<Case, 'form' | 'json'> = {}): Spec =>
+	(fx) => {
+		const c01 = `/sites/${fx.siteC01Id}/round${suffix}`;
+		const other = `/sites/${fx.communityS01Id}/round${suffix}`;
+		return [
+			{ as: 'anonymous', path: c01, allow: false },
+			{ as: 'admin', path: c01, allow: true },
+			{ as: 'site_staff', path: c01, allow: true },
+			{ as: 'site_staff', path: other, allow: false },
+			{ as: 'clinician', path: c01, allow: false },
+			{ as: 'resident', path: c01, allow: false }
+		].map((c) => ({ ...c, ...body }) as Case);
+	};
+
 const ADMIN: Persona[] = ['admin'];
 const STAFF_ROLES: Persona[] = ['admin', 'site_staff', 'clinician'];
 const target = (suffix: string) => (fx: Fixture) => `/admin/users/${fx.targetUserId}${suffix}`;
@@ -149,6 +168,8 @@ const MATRIX: Record<string, Spec> = {
 			path: `/sites/${fx.siteC01Id}/board`,
 			allow: as === 'admin' || as === 'site_staff'
 		})),
+	'GET /sites/[siteId]/round': roundScoped(''),
+	'POST /sites/[siteId]/round?/save': roundScoped('?/save', { form: {} }),
 	'GET /stays/[stayId]/slip': stayScoped(''),
 	'POST /stays/[stayId]/slip?/reissue': stayScoped('?/reissue', { form: {} })
 };
