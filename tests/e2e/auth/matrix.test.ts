@@ -87,6 +87,25 @@ const stayScoped =
 		].map((c) => ({ ...c, ...body }) as Case);
 	};
 
+/**
+ * A centralised site's ward round: its staff and admins. The demo staff are not assigned to the
+ * community, so its address stands for "another site"; clinicians work in communities, not here.
+ */
+const roundScoped =
+	(suffix: string, body: Pick<Case, 'form' | 'json'> = {}): Spec =>
+	(fx) => {
+		const c01 = `/sites/${fx.siteC01Id}/round${suffix}`;
+		const other = `/sites/${fx.communityS01Id}/round${suffix}`;
+		return [
+			{ as: 'anonymous', path: c01, allow: false },
+			{ as: 'admin', path: c01, allow: true },
+			{ as: 'site_staff', path: c01, allow: true },
+			{ as: 'site_staff', path: other, allow: false },
+			{ as: 'clinician', path: c01, allow: false },
+			{ as: 'resident', path: c01, allow: false }
+		].map((c) => ({ ...c, ...body }) as Case);
+	};
+
 const ADMIN: Persona[] = ['admin'];
 const STAFF_ROLES: Persona[] = ['admin', 'site_staff', 'clinician'];
 const target = (suffix: string) => (fx: Fixture) => `/admin/users/${fx.targetUserId}${suffix}`;
@@ -174,6 +193,8 @@ const MATRIX: Record<string, Spec> = {
 	'POST /alerts?/acknowledge': only(STAFF_ROLES, '/alerts?/acknowledge', { form: { alertId: 'x' } }),
 	'POST /alerts?/resolve': only(STAFF_ROLES, '/alerts?/resolve', { form: { alertId: 'x' } }),
 	'GET /alerts/events': (fx) => only(STAFF_ROLES, '/alerts/events')(fx).map((c) => ({ ...c, stream: true })),
+	'GET /sites/[siteId]/round': roundScoped(''),
+	'POST /sites/[siteId]/round?/save': roundScoped('?/save', { form: {} }),
 	'GET /stays/[stayId]/slip': stayScoped(''),
 	'POST /stays/[stayId]/slip?/reissue': stayScoped('?/reissue', { form: {} })
 };
