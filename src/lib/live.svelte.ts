@@ -4,6 +4,7 @@
  * (a saved ward round) are folded into one reload.
  */
 import { invalidate } from '$app/navigation';
+import { navigating } from '$app/state';
 
 export const live = $state({ connected: false });
 
@@ -16,7 +17,10 @@ function reload() {
 	if (pending) return;
 	pending = setTimeout(() => {
 		pending = null;
-		void invalidate('app:alerts');
+		// An invalidation started during a navigation would cancel it (the click would do nothing):
+		// wait until the navigation is done.
+		if (navigating.to) reload();
+		else void invalidate('app:alerts');
 	}, COALESCE_MS);
 }
 
@@ -25,13 +29,16 @@ export function connectLive(url = '/alerts/events'): () => void {
 	users++;
 	if (!source && typeof EventSource !== 'undefined') {
 		source = new EventSource(url);
+		let dropped = false;
 		source.addEventListener('ready', () => {
-			// Anything missed while the stream was down is picked up by one reload.
-			if (!live.connected) reload();
+			// Anything missed while the stream was down is picked up by one reload (not on the first
+			// connection: the page was just loaded, and a reload then would race the first click).
+			if (dropped) reload();
 			live.connected = true;
 		});
 		source.addEventListener('alerts', reload);
 		source.addEventListener('error', () => {
+			if (live.connected) dropped = true;
 			live.connected = false;
 		});
 	}
