@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, thresholdsFrom } from './alert-rules';
-import { buildChartSeries, missedSlots, type ChartInput, type ChartReading } from './chart-series';
+import { buildChartSeries, missedSlots, niceAxis, type ChartInput, type ChartReading } from './chart-series';
 
 const SH = 'Asia/Shanghai';
 let n = 0;
@@ -197,9 +197,9 @@ describe('buildChartSeries', () => {
 	});
 
 	it('fits the axis around values and lines', () => {
-		expect(s.temperature.axis).toEqual({ min: 35.5, max: 39 });
-		expect(s.spo2.axis).toEqual({ min: 88, max: 100 });
-		expect(s.pulse.axis).toEqual({ min: 20, max: 150 });
+		expect(s.temperature.axis).toEqual({ min: 35.5, max: 39, step: 0.5 });
+		expect(s.spo2.axis).toEqual({ min: 88, max: 100, step: 2 });
+		expect(s.pulse.axis).toEqual({ min: 20, max: 160, step: 20 });
 		const empty = buildChartSeries(input());
 		expect(empty.temperature.axis.max).toBeGreaterThan(37.3);
 		expect(empty.temperature.count).toBe(0);
@@ -216,5 +216,18 @@ describe('buildChartSeries', () => {
 		);
 		expect(late.missed).toEqual([]);
 		expect(nulls(late.temperature.points)).toEqual([]);
+	});
+});
+
+describe('niceAxis', () => {
+	it.each([
+		[35.5, 38.0, { min: 35.5, max: 38, step: 0.5 }],
+		[35.2, 39.4, { min: 35, max: 40, step: 1 }],
+		[89, 100, { min: 88, max: 100, step: 2 }],
+		[79, 100, { min: 75, max: 100, step: 5 }],
+		[50, 110, { min: 50, max: 110, step: 10 }],
+		[28, 145, { min: 20, max: 160, step: 20 }]
+	])('[%s, %s] → %o', (lo, hi, want) => {
+		expect(niceAxis(lo, hi)).toEqual(want);
 	});
 });

@@ -73,8 +73,11 @@ export interface VitalSeries {
 	lines: ThresholdLine[];
 	min: Extreme | null;
 	max: Extreme | null;
-	/** The y axis: room for every value, every line, and the missed-slot markers at its bottom. */
-	axis: { min: number; max: number };
+	/**
+	 * The y axis: room for every value, every line, and the missed-slot markers at its bottom; its ends
+	 * are multiples of `step`, and there are at most 8 ticks.
+	 */
+	axis: { min: number; max: number; step: number };
 }
 
 export interface ChartSeries {
@@ -151,15 +154,27 @@ function extremes(points: readonly { x: number; y: number }[]) {
 	return { min, max };
 }
 
-const floorTo = (v: number, step: number) => Math.floor(v / step + 1e-9) * step;
-const ceilTo = (v: number, step: number) => Math.ceil(v / step - 1e-9) * step;
+const floorTo = (v: number, step: number) => Math.round(Math.floor(v / step + 1e-9) * step * 10) / 10;
+const ceilTo = (v: number, step: number) => Math.round(Math.ceil(v / step - 1e-9) * step * 10) / 10;
+const STEPS = [0.5, 1, 2, 5, 10, 20, 50];
+
+/** The smallest step that spans [lo, hi] in at most 7 intervals, with the ends on that step. */
+export function niceAxis(lo: number, hi: number): { min: number; max: number; step: number } {
+	for (const step of STEPS) {
+		const min = floorTo(lo, step);
+		const max = ceilTo(hi, step);
+		if ((max - min) / step <= 7 + 1e-9) return { min, max, step };
+	}
+	const step = STEPS[STEPS.length - 1]!;
+	return { min: floorTo(lo, step), max: ceilTo(hi, step), step };
+}
 
 function series(
 	kind: VitalKind,
 	values: { x: number; y: number; flag: Flag }[],
 	missed: readonly MissedSlot[],
 	lines: ThresholdLine[],
-	axis: (lo: number | null, hi: number | null) => { min: number; max: number }
+	bounds: (lo: number | null, hi: number | null) => [number, number]
 ): VitalSeries {
 	const gaps: SeriesPoint[] = missed.map((m) => ({ x: m.deadline.getTime(), y: null, flag: null }));
 	const points = [...values, ...gaps].sort((a, b) => a.x - b.x);
@@ -172,7 +187,7 @@ function series(
 		lines,
 		min,
 		max,
-		axis: axis(min?.value ?? null, max?.value ?? null)
+		axis: niceAxis(...bounds(min?.value ?? null, max?.value ?? null))
 	};
 }
 
@@ -204,10 +219,10 @@ export function buildChartSeries(input: ChartInput): ChartSeries {
 		from: input.from.getTime(),
 		to: input.to.getTime(),
 		missed,
-		temperature: series('temperature', temperature, missed, [{ id: 'fever', value: t.fever }], (lo, hi) => ({
-			min: floorTo(Math.min(35.5, (lo ?? 36) - 0.3), 0.5),
-			max: ceilTo(Math.max(t.fever + 0.7, (hi ?? 37) + 0.3), 0.5)
-		})),
+		temperature: series('temperature', temperature, missed, [{ id: 'fever', value: t.fever }], (lo, hi) => [
+			Math.min(35.5, (lo ?? 36) - 0.3),
+			Math.max(t.fever + 0.7, (hi ?? 37) + 0.3)
+		]),
 		spo2: series(
 			'spo2',
 			spo2,
@@ -216,11 +231,11 @@ export function buildChartSeries(input: ChartInput): ChartSeries {
 				{ id: 'hypoxia_warning', value: hypoxia.warning },
 				{ id: 'hypoxia_critical', value: hypoxia.critical }
 			],
-			(lo) => ({ min: floorTo(Math.min(hypoxia.critical - 3, (lo ?? 100) - 2), 2), max: 100 })
+			(lo) => [Math.min(hypoxia.critical - 3, (lo ?? 100) - 2), 100]
 		),
-		pulse: series('pulse', pulse, missed, [], (lo, hi) => ({
-			min: floorTo(Math.min(50, (lo ?? 60) - 10), 10),
-			max: ceilTo(Math.max(110, (hi ?? 100) + 10), 10)
-		}))
+		pulse: series('pulse', pulse, missed, [], (lo, hi) => [
+			Math.min(50, (lo ?? 60) - 10),
+			Math.max(110, (hi ?? 100) + 10)
+		])
 	};
 }
