@@ -21,7 +21,8 @@ const rowsWithValue = (page: Page, column: number) =>
 		.evaluateAll((cells) => cells.filter((c) => c.textContent?.trim() !== '—').length);
 
 test('staff see the stay charted in the site zone, with the thresholds, beside the readings table; a new reading joins the chart without a reload', async ({
-	page
+	page,
+	request
 }) => {
 	const problems: string[] = [];
 	page.on('console', (msg) => {
@@ -61,7 +62,7 @@ test('staff see the stay charted in the site zone, with the thresholds, beside t
 		page.getByRole('img', { name: new RegExp(`^体温: ${readings} 次读数，最高 \\d+\\.\\d °C`) })
 	).toBeVisible();
 	await expect(page.getByRole('img', { name: /^血氧饱和度: \d+ 次读数，最低 \d+%/ })).toBeVisible();
-	await expect(page.getByText('时间按隔离点时区（Asia/Shanghai (UTC+8)）显示')).toBeVisible();
+	await expect(page.getByText('时间按隔离点时区 Asia/Shanghai (UTC+8) 显示')).toBeVisible();
 
 	// The stay's alerts, active first, with a way to the inbox.
 	await expect(page.getByRole('heading', { name: '本次隔离的告警' })).toBeVisible();
@@ -74,9 +75,10 @@ test('staff see the stay charted in the site zone, with the thresholds, beside t
 		spo2: Number(await spo2.getAttribute('data-points')),
 		pulse: Number(await pulse.getAttribute('data-points'))
 	};
-	await page.getByLabel('体温（°C）').fill('38.2');
+	await page.getByLabel('体温（°C）').fill('36.9');
 	await page.getByLabel('血氧饱和度（%）').fill('96');
 	await page.getByLabel('脉搏（次/分）').fill('88');
+	await page.getByRole('checkbox', { name: '流涕' }).check();
 	await page.getByRole('button', { name: '保存记录' }).click();
 	await expect(page.getByText(/^已保存/)).toBeVisible();
 	await expect(rows).toHaveCount(readings + 1);
@@ -84,9 +86,63 @@ test('staff see the stay charted in the site zone, with the thresholds, beside t
 	await expect(spo2).toHaveAttribute('data-points', String(before.spo2 + 1));
 	await expect(pulse).toHaveAttribute('data-points', String(before.pulse + 1));
 	await expect(page.getByRole('img', { name: new RegExp(`^体温: ${readings + 1} 次读数`) })).toBeVisible();
-	// 38.2 °C raised (or added to) the stay's fever alert, listed among the active ones.
-	await expect(page.getByTestId('stay-alert').filter({ hasText: '发热' }).first()).toContainText('未确认');
+	// The new symptom raised (or updated) the stay's symptom alert, listed as active.
+	const symptom = page.getByTestId('stay-alert').filter({ hasText: '流涕' });
+	await expect(symptom).toHaveCount(1);
+	await expect(symptom).not.toContainText('已处理');
+
+	// A device reports a reading for this stay while a value is being typed: the live connection brings
+	// it into the chart, and the typed value survives the reload.
+	await page.getByLabel('体温（°C）').fill('37.1');
+	const posted = await request.post('/api/v1/readings', {
+		headers: { authorization: `Bearer ${fx.deviceToken}` },
+		data: {
+			stayId: fx.centralStayId,
+			takenAt: new Date().toISOString().replace('Z', '+00:00'),
+			source: 'device',
+			temperature: 36.7,
+			symptoms: ['fatigue'],
+			idempotencyKey: `e2e-chart-${Date.now()}`
+		}
+	});
+	expect(posted.status()).toBe(201);
+	await expect(temperature).toHaveAttribute('data-points', String(before.temperature + 2));
+	await expect(rows).toHaveCount(readings + 2);
+	await expect(page.getByLabel('体温（°C）')).toHaveValue('37.1');
+	await page.getByLabel('体温（°C）').fill('');
 	expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
 
 	expect(problems).toEqual([]);
+});
+
+test.describe('in a browser far from the site', () => {
+	test.use({ timezoneId: 'America/Los_Angeles' });
+
+	test("the time axis runs in the site's zone, not the browser's", async ({ page }) => {
+		const fx = fixture();
+		await loginAs(page, 'site_staff');
+		await page.goto(`/residents/${fx.centralResident.id}`);
+		const temperature = page.getByTestId('vital-chart').and(page.locator('[data-kind="temperature"]'));
+		await expect(temperature).toHaveAttribute('data-x-ticks', /\d/);
+		const ticks = (await temperature.getAttribute('data-x-ticks'))!.split(' ').map(Number);
+		const shanghai = new Intl.DateTimeFormat('en', {
+			timeZone: 'Asia/Shanghai',
+			hour: '2-digit',
+			minute: '2-digit',
+			hourCycle: 'h23'
+		});
+		const times = new Set(ticks.map((t) => shanghai.format(new Date(t))));
+		// Day ticks fall on Shanghai's midnight (16:00 or 17:00 the day before in Los Angeles); hour ticks
+		// on whole hours.
+		const days = (await temperature.getAttribute('data-x-unit')) === 'day';
+		if (days) expect([...times]).toEqual(['00:00']);
+		else for (const t of times) expect(t).toMatch(/:00$/);
+		// The summary names the highest temperature's time in the site's zone, as the table does.
+		const name = (await page.getByRole('img', { name: /^体温: / }).getAttribute('aria-label'))!;
+		const [, month, day, time] = name.match(/最高 [\d.]+ °C（(\d+)\/(\d+) (\d\d:\d\d)）/)!;
+		const stamp = `/${month!.padStart(2, '0')}/${day!.padStart(2, '0')} ${time}`;
+		await expect(
+			page.getByRole('region', { name: '本次隔离的全部读数' }).getByRole('cell', { name: stamp }).first()
+		).toBeVisible();
+	});
 });
