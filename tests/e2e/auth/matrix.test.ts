@@ -167,6 +167,7 @@ const MATRIX: Record<string, Spec> = {
 	'GET /api/v1/openapi.json': everyone('/api/v1/openapi.json'),
 	'GET /staff': only(['site_staff'], '/staff'),
 	'GET /clinician': only(['clinician'], '/clinician'),
+	'GET /clinician/calls': only(['admin', 'clinician'], '/clinician/calls'),
 	'GET /me': only(['resident'], '/me'),
 	'GET /account/password': only(STAFF_ROLES, '/account/password'),
 	'POST /account/password?/change': only(STAFF_ROLES, '/account/password?/change', {
