@@ -44,3 +44,38 @@ export const callSchema = z
 
 export type CallInput = z.infer<typeof callSchema>;
 export type CallNeeds = z.infer<typeof callNeedsSchema>;
+
+/** The call screen's form: the stay comes from the page; the needs are flat checkboxes. */
+export const callFormSchema = z.object({
+	outcome: z.enum(CALL_OUTCOMES),
+	temperature: z.number().min(30, 'range_30_45').max(45, 'range_30_45').nullable().optional(),
+	spo2: z.number().int('whole_number').min(40, 'range_40_100').max(100, 'range_40_100').nullable().optional(),
+	symptoms: z.array(z.enum(SYMPTOMS)).max(SYMPTOMS.length).default([]),
+	needMedicine: z.boolean(),
+	needSupplies: z.boolean(),
+	needPsychological: z.boolean(),
+	needDetail: z.string().trim().max(300).default(''),
+	note: z.string().trim().max(500).default(''),
+	idempotencyKey: z.string().min(8).max(100)
+});
+
+export type CallFormInput = z.infer<typeof callFormSchema>;
+
+/** The call a form describes, checked as every call is. */
+export function callFromForm(stayId: string, f: CallFormInput) {
+	return callSchema.safeParse({
+		stayId,
+		outcome: f.outcome,
+		temperature: f.temperature ?? null,
+		spo2: f.spo2 ?? null,
+		symptoms: f.symptoms,
+		needs: {
+			medicine: f.needMedicine,
+			supplies: f.needSupplies,
+			psychological: f.needPsychological,
+			detail: f.needDetail
+		},
+		note: f.note,
+		idempotencyKey: f.idempotencyKey
+	});
+}
