@@ -106,6 +106,22 @@ const roundScoped =
 		].map((c) => ({ ...c, ...body }) as Case);
 	};
 
+/** A follow-up call: clinicians of the community managing the stay, and admins. */
+const callScoped =
+	(suffix: string, body: Pick<Case, 'form' | 'json'> = {}): Spec =>
+	(fx) => {
+		const central = `/clinician/calls/${fx.centralStayId}${suffix}`;
+		const home = `/clinician/calls/${fx.homeStayId}${suffix}`;
+		return [
+			{ as: 'anonymous', path: home, allow: false },
+			{ as: 'admin', path: home, allow: true },
+			{ as: 'site_staff', path: central, allow: false },
+			{ as: 'clinician', path: home, allow: true },
+			{ as: 'clinician', path: central, allow: false },
+			{ as: 'resident', path: home, allow: false }
+		].map((c) => ({ ...c, ...body }) as Case);
+	};
+
 const ADMIN: Persona[] = ['admin'];
 const STAFF_ROLES: Persona[] = ['admin', 'site_staff', 'clinician'];
 const target = (suffix: string) => (fx: Fixture) => `/admin/users/${fx.targetUserId}${suffix}`;
@@ -167,6 +183,10 @@ const MATRIX: Record<string, Spec> = {
 	'GET /api/v1/openapi.json': everyone('/api/v1/openapi.json'),
 	'GET /staff': only(['site_staff'], '/staff'),
 	'GET /clinician': only(['clinician'], '/clinician'),
+	'GET /clinician/calls': only(['admin', 'clinician'], '/clinician/calls'),
+	'GET /clinician/calls/[stayId]': callScoped(''),
+	'POST /clinician/calls/[stayId]?/reveal': callScoped('?/reveal', { form: {} }),
+	'POST /clinician/calls/[stayId]?/save': callScoped('?/save', { form: {} }),
 	'GET /me': only(['resident'], '/me'),
 	'GET /account/password': only(STAFF_ROLES, '/account/password'),
 	'POST /account/password?/change': only(STAFF_ROLES, '/account/password?/change', {
