@@ -156,6 +156,11 @@ const MATRIX: Record<string, Spec> = {
 	'GET /residents/[residentId]': residentScoped(''),
 	'POST /residents/[residentId]?/reveal': residentScoped('?/reveal', { form: { field: 'phone' } }),
 	'POST /residents/[residentId]?/recordReading': residentScoped('?/recordReading', { form: {} }),
+	// Empty forms: refused with 400 before anything changes.
+	'POST /residents/[residentId]?/extend': residentScoped('?/extend', { form: {} }),
+	'POST /residents/[residentId]?/release': residentScoped('?/release', { form: {} }),
+	'POST /residents/[residentId]?/recordOutcome': residentScoped('?/recordOutcome', { form: {} }),
+	'POST /residents/[residentId]?/handOver': residentScoped('?/handOver', { form: {} }),
 	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped,
 	'GET /admit': only(STAFF_ROLES, '/admit'),
 	'POST /admit?/admit': only(STAFF_ROLES, '/admit?/admit', { form: { name: '' } }),
@@ -170,6 +175,16 @@ const MATRIX: Record<string, Spec> = {
 			path: `/sites/${fx.siteC01Id}/board`,
 			allow: as === 'admin' || as === 'site_staff'
 		})),
+	// A site's or a community's release list: staff of that site, clinicians of that community, admins.
+	'GET /sites/[siteId]/release': (fx) => [
+		{ as: 'anonymous', path: `/sites/${fx.siteC01Id}/release`, allow: false },
+		{ as: 'admin', path: `/sites/${fx.communityS01Id}/release`, allow: true },
+		{ as: 'site_staff', path: `/sites/${fx.siteC01Id}/release`, allow: true },
+		{ as: 'site_staff', path: `/sites/${fx.communityS01Id}/release`, allow: false },
+		{ as: 'clinician', path: `/sites/${fx.communityS01Id}/release`, allow: true },
+		{ as: 'clinician', path: `/sites/${fx.siteC01Id}/release`, allow: false },
+		{ as: 'resident', path: `/sites/${fx.siteC01Id}/release`, allow: false }
+	],
 	'GET /alerts': only(STAFF_ROLES, '/alerts'),
 	'POST /alerts?/acknowledge': only(STAFF_ROLES, '/alerts?/acknowledge', { form: { alertId: 'x' } }),
 	'POST /alerts?/resolve': only(STAFF_ROLES, '/alerts?/resolve', { form: { alertId: 'x' } }),

@@ -1,3 +1,3 @@
 export { extend, handOver, recordOutcome } from './changes';
-export { checklistFor, releaseList, releaseStay } from './release';
+export { checklistFor, releaseList, releaseStay, stayPanel } from './release';
 export type { StayChangeError } from './common';

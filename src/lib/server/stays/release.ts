@@ -8,6 +8,7 @@ import { can, type Principal } from '../../domain/access';
 import { thresholdsFrom } from '../../domain/alert-rules';
 import { DAY_MS, schedule, testWindows } from '../../domain/plan';
 import { decideRelease, releaseChecklist, type Checklist, type TestRecord } from '../../domain/release';
+import { nextPhase } from '../../domain/stay-changes';
 import type { ReleaseInput } from '../../schemas/stays';
 import { audit } from '../audit';
 import { makeAccessCodeReadOnly } from '../auth/access-codes';
@@ -224,5 +225,36 @@ export async function releaseList(siteId: string, now = new Date()) {
 	return {
 		ready: rows.filter((r) => r.ready),
 		blocked: rows.filter((r) => !r.ready)
+	};
+}
+
+/**
+ * What the resident page needs to offer the stay's actions: the active stay's version and dates, its
+ * release checklist now, and whether the next phase may begin.
+ */
+export async function stayPanel(residentId: string, now = new Date()) {
+	const [row] = await db()
+		.select({ stay: t.stays, timeZone: t.sites.timeZone })
+		.from(t.stays)
+		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
+		.where(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')));
+	if (!row) return null;
+	const s = row.stay;
+	const checklist = (await checklists(db(), [s], now)).get(s.id)!;
+	let next: { mode: string; toCommunity: boolean } | null = null;
+	try {
+		const move = nextPhase(s, now);
+		next = { mode: move.mode, toCommunity: move.toCommunity };
+	} catch {
+		next = null;
+	}
+	return {
+		stayId: s.id,
+		version: s.version,
+		timeZone: row.timeZone,
+		releaseDueAt: s.releaseDueAt,
+		mode: s.planPhases[s.phaseIndex]?.mode ?? null,
+		checklist,
+		next
 	};
 }

@@ -9,6 +9,7 @@ import { recordReading } from '$lib/server/readings/record';
 import { requireResident } from '$lib/server/auth/guard';
 import * as residents from '$lib/server/residents';
 import type { Actions, PageServerLoad } from './$types';
+import * as stayActions from './stay-actions.server';
 
 export const load: PageServerLoad = async (event) => {
 	const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:read');
@@ -17,7 +18,8 @@ export const load: PageServerLoad = async (event) => {
 	const readingForm = await superValidate(zod4(readingFormSchema), { id: 'reading' });
 	readingForm.data.idempotencyKey = crypto.randomUUID();
 	readingForm.data.source = 'staff_round';
-	return { record, readingForm };
+	const stay = await stayActions.loadStayActions(principal, residentId);
+	return { record, readingForm, stay };
 };
 
 const revealForm = z.object({ field: z.enum(residents.REVEALABLE) });
@@ -64,5 +66,21 @@ export const actions: Actions = {
 			fresh,
 			kinds.length ? m.reading_saved_alert({ kinds: kinds.join('、') }) : m.reading_saved()
 		);
+	},
+	extend: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.extendAction(event, principal, residentId);
+	},
+	release: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.releaseAction(event, principal, residentId);
+	},
+	recordOutcome: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.outcomeAction(event, principal, residentId);
+	},
+	handOver: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.handoverAction(event, principal, residentId);
 	}
 };
