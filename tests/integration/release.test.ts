@@ -2,7 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/lib/domain/access';
 import { DAY_MS, HOUR_MS, schedule, testWindows } from '../../src/lib/domain/plan';
+import { admissionOptions } from '../../src/lib/server/admission/admit';
 import { issueAccessCode } from '../../src/lib/server/auth/access-codes';
+import { markRoomClean } from '../../src/lib/server/rooms';
 import * as t from '../../src/lib/server/db/schema';
 import { extend, handOver, recordOutcome, releaseList, releaseStay } from '../../src/lib/server/stays';
 import { createTestDatabase, engine, type TestDatabase } from './helpers/database';
@@ -214,6 +216,29 @@ describe('release', () => {
 		expect(row.criteria.find((c) => c.criterion === 'temperatures')!.blocks).toEqual([
 			{ code: 'fever_last_24h', value: 37.6 }
 		]);
+	});
+});
+
+describe('terminal disinfection', () => {
+	it('a released room is offered at admission only after staff mark it clean', async () => {
+		const { stay, room } = await stayStarted(11);
+		await releaseStay(nurse, { ...guarded(stay), override: false, overrideReason: '' }, null, null, now);
+		const offered = async () => (await admissionOptions(nurse)).rooms.map((r) => r.id);
+		expect(await offered()).not.toContain(room.id);
+		const cleanAt = new Date(now.getTime() + HOUR_MS);
+		expect(await markRoomClean(nurse, ground.site.id, room.id, null, cleanAt)).toEqual({
+			ok: true,
+			status: 'available'
+		});
+		expect(await roomRow(room.id)).toMatchObject({
+			status: 'available',
+			cleanedBy: nurse.userId,
+			cleanedAt: cleanAt
+		});
+		expect(await offered()).toContain(room.id);
+		expect(await markRoomClean(nurse, ground.site.id, room.id)).toEqual({ ok: false, error: 'not_needed' });
+		const elsewhere = await makeGround(tdb.db);
+		expect(await markRoomClean(nurse, elsewhere.site.id, room.id)).toEqual({ ok: false, error: 'not_found' });
 	});
 });
 

@@ -161,6 +161,8 @@ const MATRIX: Record<string, Spec> = {
 	'POST /residents/[residentId]?/release': residentScoped('?/release', { form: {} }),
 	'POST /residents/[residentId]?/recordOutcome': residentScoped('?/recordOutcome', { form: {} }),
 	'POST /residents/[residentId]?/handOver': residentScoped('?/handOver', { form: {} }),
+	'POST /residents/[residentId]?/recordSample': residentScoped('?/recordSample', { form: {} }),
+	'POST /residents/[residentId]?/recordResult': residentScoped('?/recordResult', { form: {} }),
 	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped,
 	'GET /admit': only(STAFF_ROLES, '/admit'),
 	'POST /admit?/admit': only(STAFF_ROLES, '/admit?/admit', { form: { name: '' } }),
@@ -184,6 +186,23 @@ const MATRIX: Record<string, Spec> = {
 		{ as: 'clinician', path: `/sites/${fx.communityS01Id}/release`, allow: true },
 		{ as: 'clinician', path: `/sites/${fx.siteC01Id}/release`, allow: false },
 		{ as: 'resident', path: `/sites/${fx.siteC01Id}/release`, allow: false }
+	],
+	// An empty form: refused with 400 before anything changes.
+	'POST /sites/[siteId]/board?/markClean': (fx) =>
+		PERSONAS.map((as) => ({
+			as,
+			path: `/sites/${fx.siteC01Id}/board?/markClean`,
+			allow: as === 'admin' || as === 'site_staff',
+			form: {}
+		})),
+	'GET /sites/[siteId]/tests': (fx) => [
+		{ as: 'anonymous', path: `/sites/${fx.siteC01Id}/tests`, allow: false },
+		{ as: 'admin', path: `/sites/${fx.siteC01Id}/tests`, allow: true },
+		{ as: 'site_staff', path: `/sites/${fx.siteC01Id}/tests`, allow: true },
+		{ as: 'site_staff', path: `/sites/${fx.communityS01Id}/tests`, allow: false },
+		{ as: 'clinician', path: `/sites/${fx.communityS01Id}/tests`, allow: true },
+		{ as: 'clinician', path: `/sites/${fx.siteC01Id}/tests`, allow: false },
+		{ as: 'resident', path: `/sites/${fx.siteC01Id}/tests`, allow: false }
 	],
 	'GET /alerts': only(STAFF_ROLES, '/alerts'),
 	'POST /alerts?/acknowledge': only(STAFF_ROLES, '/alerts?/acknowledge', { form: { alertId: 'x' } }),

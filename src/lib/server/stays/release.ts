@@ -241,11 +241,12 @@ export async function stayPanel(residentId: string, now = new Date()) {
 	if (!row) return null;
 	const s = row.stay;
 	const checklist = (await checklists(db(), [s], now)).get(s.id)!;
-	let next: { mode: string; toCommunity: boolean } | null = null;
+	let next: { mode: string; toCommunity: boolean } | null;
 	try {
 		const move = nextPhase(s, now);
 		next = { mode: move.mode, toCommunity: move.toCommunity };
 	} catch {
+		// Not over yet, or no next phase: nothing to offer.
 		next = null;
 	}
 	return {

@@ -19,7 +19,8 @@ export const load: PageServerLoad = async (event) => {
 	readingForm.data.idempotencyKey = crypto.randomUUID();
 	readingForm.data.source = 'staff_round';
 	const stay = await stayActions.loadStayActions(principal, residentId);
-	return { record, readingForm, stay };
+	const tests = await stayActions.loadTests(residentId);
+	return { record, readingForm, stay, tests };
 };
 
 const revealForm = z.object({ field: z.enum(residents.REVEALABLE) });
@@ -82,5 +83,13 @@ export const actions: Actions = {
 	handOver: async (event) => {
 		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
 		return stayActions.handoverAction(event, principal, residentId);
+	},
+	recordSample: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.sampleAction(event, principal, residentId);
+	},
+	recordResult: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.resultAction(event, principal, residentId);
 	}
 };

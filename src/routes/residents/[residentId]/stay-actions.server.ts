@@ -9,6 +9,7 @@ import { zod4 } from 'sveltekit-superforms/adapters';
 import { can, type Principal } from '$lib/domain/access';
 import { m } from '$lib/paraglide/messages';
 import { extendSchema, handoverSchema, outcomeSchema, releaseSchema } from '$lib/schemas/stays';
+import { resultSchema, sampleSchema } from '$lib/schemas/tests';
 import * as stays from '$lib/server/stays';
 
 export async function loadStayActions(principal: Principal, residentId: string) {
@@ -81,4 +82,37 @@ export async function handoverAction(event: Ev, principal: Principal, residentId
 	// Site staff hand the resident over to the community: the record is no longer theirs to open.
 	if (result.ok && !can(principal, 'stay:read', { siteId: result.value.siteId })) redirect(303, '/residents');
 	return answer(form, result, m.tx_handover_done());
+}
+
+/** The test schedule and the forms to record a sampling or a result. */
+export async function loadTests(residentId: string) {
+	const schedule = await stays.testSchedule(residentId);
+	if (!schedule) return null;
+	const [sampleForm, resultForm] = await Promise.all([
+		superValidate({ stayId: schedule.stayId, idempotencyKey: crypto.randomUUID() }, zod4(sampleSchema), {
+			id: 'sample',
+			errors: false
+		}),
+		superValidate({ idempotencyKey: crypto.randomUUID() }, zod4(resultSchema), {
+			id: 'result',
+			errors: false
+		})
+	]);
+	return { ...schedule, sampleForm, resultForm };
+}
+
+export async function sampleAction(event: Ev, principal: Principal, residentId: string) {
+	const form = await superValidate(event.request, zod4(sampleSchema), { id: 'sample' });
+	if (!form.valid) return fail(400, { form });
+	const result = await stays.recordSample(principal, form.data, residentId, event.getClientAddress());
+	return answer(form, result, m.test_sampled());
+}
+
+export async function resultAction(event: Ev, principal: Principal, residentId: string) {
+	const form = await superValidate(event.request, zod4(resultSchema), { id: 'result' });
+	if (!form.valid) return fail(400, { form });
+	if (!form.data.result) return setError(form, 'result', 'result_required');
+	const result = await stays.recordResult(principal, form.data, residentId, event.getClientAddress());
+	if (result.ok && result.value.positive) return message(form, m.test_result_positive());
+	return answer(form, result, m.test_result_saved());
 }
