@@ -209,7 +209,12 @@ const MATRIX: Record<string, Spec> = {
 	'POST /alerts?/resolve': only(STAFF_ROLES, '/alerts?/resolve', { form: { alertId: 'x' } }),
 	'GET /alerts/events': (fx) => only(STAFF_ROLES, '/alerts/events')(fx).map((c) => ({ ...c, stream: true })),
 	'GET /stays/[stayId]/slip': stayScoped(''),
-	'POST /stays/[stayId]/slip?/reissue': stayScoped('?/reissue', { form: {} })
+	'POST /stays/[stayId]/slip?/reissue': stayScoped('?/reissue', { form: {} }),
+	// The release notice: staff in the stay's scope, and the resident for their own stay only.
+	'GET /stays/[stayId]/notice': (fx) => [
+		...stayScoped('')(fx).map((c) => ({ ...c, path: c.path.replace('/slip', '/notice') })),
+		{ as: 'resident', path: `/stays/${fx.residentStayId}/notice`, allow: true }
+	]
 };
 
 test('every route in src/routes has an entry in the matrix, and every entry a route', () => {
