@@ -4,6 +4,7 @@
  * (a saved ward round) are folded into one reload.
  */
 import { invalidate } from '$app/navigation';
+import { navigating } from '$app/state';
 
 export const live = $state({ connected: false });
 
@@ -16,7 +17,10 @@ function reload() {
 	if (pending) return;
 	pending = setTimeout(() => {
 		pending = null;
-		void invalidate('app:alerts');
+		// A reload of the page being left would cancel the navigation under way (a click, a redirect
+		// after a form): wait until it lands; the new page loads fresh data anyway.
+		if (navigating.to) reload();
+		else void invalidate('app:alerts');
 	}, COALESCE_MS);
 }
 
