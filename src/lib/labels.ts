@@ -211,3 +211,30 @@ export function stayErrorText(code: string | string[] | undefined | null): strin
 	if (!c) return undefined;
 	return messages[`rel_err_${c}`]?.() ?? errorText(c);
 }
+
+/** A history entry's particulars: an extension's reason and previous end, an outcome, a test result. */
+export function eventDetailText(kind: string, data: unknown, format: (d: Date) => string): string {
+	const d = (data ?? {}) as Record<string, unknown>;
+	const when = (v: unknown) => (typeof v === 'string' ? format(new Date(v)) : '');
+	switch (kind) {
+		case 'extended':
+			return m.ext_event_detail({
+				reason: String(d.reason ?? ''),
+				from: when(d.previousReleaseDueAt),
+				to: when(d.releaseDueAt)
+			});
+		case 'released':
+			return d.overridden ? m.rel_event_override({ reason: String(d.overrideReason ?? '') }) : '';
+		case 'outcome':
+			return [messages[`rel_outcome_${String(d.outcome)}`]?.(), d.hospital, d.reason]
+				.filter(Boolean)
+				.join(' · ');
+		case 'test_result':
+			return m.test_event_detail({
+				day: Number(d.day ?? 0),
+				result: messages[`test_state_${String(d.result)}`]?.() ?? String(d.result ?? '')
+			});
+		default:
+			return '';
+	}
+}
