@@ -119,6 +119,8 @@ export async function runChange<T>(
 		if (pgConstraint(e) === 'stay_events_idempotency_key') {
 			const again = await replayOf(input.idempotencyKey, input.stayId);
 			if (again) return { ok: true, replayed: true, value: answer(again) };
+			// The key was spent on another stay: this form is not the one that used it.
+			return { ok: false, error: 'stale' };
 		}
 		throw e;
 	}
