@@ -17,8 +17,8 @@ function reload() {
 	if (pending) return;
 	pending = setTimeout(() => {
 		pending = null;
-		// A reload of the page being left would cancel the navigation under way (a click, a redirect
-		// after a form): wait until it lands; the new page loads fresh data anyway.
+		// An invalidation started during a navigation would cancel it (the click would do nothing):
+		// wait until the navigation is done.
 		if (navigating.to) reload();
 		else void invalidate('app:alerts');
 	}, COALESCE_MS);
@@ -29,13 +29,16 @@ export function connectLive(url = '/alerts/events'): () => void {
 	users++;
 	if (!source && typeof EventSource !== 'undefined') {
 		source = new EventSource(url);
+		let dropped = false;
 		source.addEventListener('ready', () => {
-			// Anything missed while the stream was down is picked up by one reload.
-			if (!live.connected) reload();
+			// Anything missed while the stream was down is picked up by one reload (not on the first
+			// connection: the page was just loaded, and a reload then would race the first click).
+			if (dropped) reload();
 			live.connected = true;
 		});
 		source.addEventListener('alerts', reload);
 		source.addEventListener('error', () => {
+			if (live.connected) dropped = true;
 			live.connected = false;
 		});
 	}

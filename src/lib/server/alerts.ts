@@ -106,7 +106,7 @@ export async function activeCount(principal: Principal): Promise<{ open: number;
 	return row ?? { open: 0, critical: 0 };
 }
 
-/** Every alert of one stay, newest first, for the resident page. */
+/** Every alert of one stay for the resident page: active ones first (critical first), then newest. */
 export async function alertsOfStay(stayId: string) {
 	return db()
 		.select({
@@ -123,7 +123,12 @@ export async function alertsOfStay(stayId: string) {
 		})
 		.from(t.alerts)
 		.where(eq(t.alerts.stayId, stayId))
-		.orderBy(desc(t.alerts.lastTriggeredAt))
+		.orderBy(
+			desc(sql`${t.alerts.status} <> 'resolved'`),
+			desc(sql`${t.alerts.severity} = 'critical'`),
+			desc(t.alerts.lastTriggeredAt),
+			desc(t.alerts.id)
+		)
 		.limit(100);
 }
 

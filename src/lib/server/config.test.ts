@@ -18,4 +18,10 @@ describe('runtime settings', () => {
 		expect(() => loadConfig({ DEMO_SEED: 'maybe' })).toThrow(/DEMO_SEED/);
 		expect(() => loadConfig({ DATABASE_POOL_MAX: '0' })).toThrow(/DATABASE_POOL_MAX/);
 	});
+
+	it('brings a failed call back after 30 minutes unless told otherwise', () => {
+		expect(loadConfig({}).CALL_RETRY_MINUTES).toBe(30);
+		expect(loadConfig({ CALL_RETRY_MINUTES: '45' }).CALL_RETRY_MINUTES).toBe(45);
+		expect(() => loadConfig({ CALL_RETRY_MINUTES: '0' })).toThrow(/CALL_RETRY_MINUTES/);
+	});
 });

@@ -27,6 +27,8 @@ const schema = z.object({
 	SCHEDULER: z.enum(['on', 'off']).default('on'),
 	/** Seconds between scheduler runs. */
 	SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+	/** Minutes a failed follow-up call keeps a resident off the call list before the retry. */
+	CALL_RETRY_MINUTES: z.coerce.number().int().min(1).max(720).default(30),
 	/** The public URL (adapter-node reads it for form posts); we print it and use it in links. */
 	ORIGIN: z.string().trim().optional()
 });

@@ -6,10 +6,14 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Principal } from '../domain/access';
 import { maskIdNumber } from '../domain/id-number';
 import { maskPhone } from '../domain/phone';
+import { thresholdsFrom, type ThresholdOverrides } from '../domain/alert-rules';
 import { position, schedule } from '../domain/plan';
 import { audit } from './audit';
 import { db } from './db';
 import * as t from './db/schema';
+
+/** Enough for the longest plan's stay at several readings a day; the chart and table show all of them. */
+export const STAY_READINGS_LIMIT = 500;
 
 export const REVEALABLE = ['idNumber', 'phone', 'emergencyContactPhone'] as const;
 export type RevealableField = (typeof REVEALABLE)[number];
@@ -64,22 +68,40 @@ export async function viewResident(
 			.select({
 				id: t.stays.id,
 				status: t.stays.status,
+				admittedAt: t.stays.admittedAt,
+				outcomeAt: t.stays.outcomeAt,
 				periodStart: t.stays.periodStart,
 				planPhases: t.stays.planPhases,
-				extensions: t.stays.extensions
+				extensions: t.stays.extensions,
+				timeZone: t.sites.timeZone,
+				siteSettings: t.sites.settings
 			})
 			.from(t.stays)
+			.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
 			.where(eq(t.stays.residentId, residentId))
 			.orderBy(desc(t.stays.admittedAt))
 			.limit(1);
 		const plan = latest ? schedule(latest.periodStart, latest.planPhases, latest.extensions) : null;
 		const readings = latest
 			? await tx
-					.select()
+					.select({
+						id: t.readings.id,
+						takenAt: t.readings.takenAt,
+						slot: t.readings.slot,
+						slotDate: t.readings.slotDate,
+						source: t.readings.source,
+						temperature: t.readings.temperature,
+						spo2: t.readings.spo2,
+						spo2Scale: t.readings.spo2Scale,
+						pulse: t.readings.pulse,
+						respRate: t.readings.respRate,
+						news2Total: t.readings.news2Total,
+						symptoms: t.readings.symptoms
+					})
 					.from(t.readings)
 					.where(eq(t.readings.stayId, latest.id))
 					.orderBy(desc(t.readings.takenAt))
-					.limit(14)
+					.limit(STAY_READINGS_LIMIT)
 			: [];
 		await audit(tx, {
 			actor: principal,
@@ -109,6 +131,17 @@ export async function viewResident(
 			events,
 			readings,
 			activeStayId: latest?.status === 'active' ? latest.id : null,
+			chart: latest && {
+				stayId: latest.id,
+				timeZone: latest.timeZone,
+				from: latest.admittedAt,
+				// An ended stay is charted up to its end; an active one up to now.
+				to: latest.outcomeAt && latest.outcomeAt < now ? latest.outcomeAt : now,
+				thresholds: thresholdsFrom(
+					(latest.siteSettings as { thresholds?: ThresholdOverrides } | null)?.thresholds
+				),
+				spo2Scale: r.spo2Scale === 2 ? (2 as const) : (1 as const)
+			},
 			plan: plan && {
 				phases: plan.phases.map((p) => ({ mode: p.mode, start: p.start, end: p.end })),
 				releaseAt: plan.releaseAt,

@@ -87,6 +87,41 @@ const stayScoped =
 		].map((c) => ({ ...c, ...body }) as Case);
 	};
 
+/**
+ * A centralised site's ward round: its staff and admins. The demo staff are not assigned to the
+ * community, so its address stands for "another site"; clinicians work in communities, not here.
+ */
+const roundScoped =
+	(suffix: string, body: Pick<Case, 'form' | 'json'> = {}): Spec =>
+	(fx) => {
+		const c01 = `/sites/${fx.siteC01Id}/round${suffix}`;
+		const other = `/sites/${fx.communityS01Id}/round${suffix}`;
+		return [
+			{ as: 'anonymous', path: c01, allow: false },
+			{ as: 'admin', path: c01, allow: true },
+			{ as: 'site_staff', path: c01, allow: true },
+			{ as: 'site_staff', path: other, allow: false },
+			{ as: 'clinician', path: c01, allow: false },
+			{ as: 'resident', path: c01, allow: false }
+		].map((c) => ({ ...c, ...body }) as Case);
+	};
+
+/** A follow-up call: clinicians of the community managing the stay, and admins. */
+const callScoped =
+	(suffix: string, body: Pick<Case, 'form' | 'json'> = {}): Spec =>
+	(fx) => {
+		const central = `/clinician/calls/${fx.centralStayId}${suffix}`;
+		const home = `/clinician/calls/${fx.homeStayId}${suffix}`;
+		return [
+			{ as: 'anonymous', path: home, allow: false },
+			{ as: 'admin', path: home, allow: true },
+			{ as: 'site_staff', path: central, allow: false },
+			{ as: 'clinician', path: home, allow: true },
+			{ as: 'clinician', path: central, allow: false },
+			{ as: 'resident', path: home, allow: false }
+		].map((c) => ({ ...c, ...body }) as Case);
+	};
+
 const ADMIN: Persona[] = ['admin'];
 const STAFF_ROLES: Persona[] = ['admin', 'site_staff', 'clinician'];
 const target = (suffix: string) => (fx: Fixture) => `/admin/users/${fx.targetUserId}${suffix}`;
@@ -148,6 +183,10 @@ const MATRIX: Record<string, Spec> = {
 	'GET /api/v1/openapi.json': everyone('/api/v1/openapi.json'),
 	'GET /staff': only(['site_staff'], '/staff'),
 	'GET /clinician': only(['clinician'], '/clinician'),
+	'GET /clinician/calls': only(['admin', 'clinician'], '/clinician/calls'),
+	'GET /clinician/calls/[stayId]': callScoped(''),
+	'POST /clinician/calls/[stayId]?/reveal': callScoped('?/reveal', { form: {} }),
+	'POST /clinician/calls/[stayId]?/save': callScoped('?/save', { form: {} }),
 	'GET /me': only(['resident'], '/me'),
 	'GET /account/password': only(STAFF_ROLES, '/account/password'),
 	'POST /account/password?/change': only(STAFF_ROLES, '/account/password?/change', {
@@ -208,6 +247,8 @@ const MATRIX: Record<string, Spec> = {
 	'POST /alerts?/acknowledge': only(STAFF_ROLES, '/alerts?/acknowledge', { form: { alertId: 'x' } }),
 	'POST /alerts?/resolve': only(STAFF_ROLES, '/alerts?/resolve', { form: { alertId: 'x' } }),
 	'GET /alerts/events': (fx) => only(STAFF_ROLES, '/alerts/events')(fx).map((c) => ({ ...c, stream: true })),
+	'GET /sites/[siteId]/round': roundScoped(''),
+	'POST /sites/[siteId]/round?/save': roundScoped('?/save', { form: {} }),
 	'GET /stays/[stayId]/slip': stayScoped(''),
 	'POST /stays/[stayId]/slip?/reissue': stayScoped('?/reissue', { form: {} }),
 	// The release notice: staff in the stay's scope, and the resident for their own stay only.

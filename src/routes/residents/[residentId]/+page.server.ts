@@ -7,20 +7,24 @@ import { m } from '$lib/paraglide/messages';
 import { readingFormSchema } from '$lib/schemas/reading';
 import { recordReading } from '$lib/server/readings/record';
 import { requireResident } from '$lib/server/auth/guard';
+import * as alerts from '$lib/server/alerts';
 import * as residents from '$lib/server/residents';
 import type { Actions, PageServerLoad } from './$types';
 import * as stayActions from './stay-actions.server';
 
 export const load: PageServerLoad = async (event) => {
 	const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:read');
+	// Alert changes in scope (the layout's live connection) reload the stay's alerts and readings.
+	event.depends('app:alerts');
 	const record = await residents.viewResident(principal, residentId, event.getClientAddress());
 	if (!record) error(404, 'Not found');
+	const stayAlerts = record.chart ? await alerts.alertsOfStay(record.chart.stayId) : [];
 	const readingForm = await superValidate(zod4(readingFormSchema), { id: 'reading' });
 	readingForm.data.idempotencyKey = crypto.randomUUID();
 	readingForm.data.source = 'staff_round';
 	const stay = await stayActions.loadStayActions(principal, residentId);
 	const tests = await stayActions.loadTests(residentId);
-	return { record, readingForm, stay, tests };
+	return { record, stayAlerts, readingForm, stay, tests };
 };
 
 const revealForm = z.object({ field: z.enum(residents.REVEALABLE) });

@@ -1,0 +1,63 @@
+/** What the call screen shows about the resident being called: trimmed, the phone masked. */
+import { desc, eq } from 'drizzle-orm';
+import { callSlotOf, ageOnDate, riskFactors } from '../../domain/follow-up';
+import { maskPhone } from '../../domain/phone';
+import { db } from '../db';
+import * as t from '../db/schema';
+import { currentMode } from './call-list';
+
+export async function callSubject(stayId: string, now = new Date()) {
+	const [row] = await db()
+		.select({
+			stayId: t.stays.id,
+			status: t.stays.status,
+			periodStart: t.stays.periodStart,
+			planPhases: t.stays.planPhases,
+			extensions: t.stays.extensions,
+			residentId: t.residents.id,
+			name: t.residents.name,
+			phone: t.residents.phone,
+			birthDate: t.residents.birthDate,
+			pregnant: t.residents.pregnant,
+			chronicDisease: t.residents.chronicDisease,
+			immunosuppressed: t.residents.immunosuppressed,
+			hasOximeter: t.residents.hasOximeter,
+			timeZone: t.sites.timeZone,
+			siteName: t.sites.name
+		})
+		.from(t.stays)
+		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
+		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
+		.where(eq(t.stays.id, stayId));
+	if (!row) return null;
+	const { slotDate } = callSlotOf(now, row.timeZone);
+	const pos = currentMode(row, now);
+	const last = await db()
+		.select({
+			takenAt: t.readings.takenAt,
+			temperature: t.readings.temperature,
+			spo2: t.readings.spo2,
+			symptoms: t.readings.symptoms,
+			source: t.readings.source
+		})
+		.from(t.readings)
+		.where(eq(t.readings.stayId, stayId))
+		.orderBy(desc(t.readings.takenAt))
+		.limit(3);
+	return {
+		stayId: row.stayId,
+		active: row.status === 'active',
+		residentId: row.residentId,
+		name: row.name,
+		phoneMasked: maskPhone(row.phone),
+		age: ageOnDate(row.birthDate, slotDate),
+		riskFactors: riskFactors(row, slotDate),
+		hasOximeter: row.hasOximeter,
+		phaseMode: pos.mode,
+		day: pos.day,
+		totalDays: pos.totalDays,
+		siteName: row.siteName,
+		timeZone: row.timeZone,
+		lastReadings: last
+	};
+}

@@ -1,0 +1,52 @@
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import { appConfig } from '$lib/server/app';
+import { requireRole } from '$lib/server/auth/guard';
+import * as followUp from '$lib/server/follow-up';
+import type { PageServerLoad } from './$types';
+
+const filterSchema = z.object({
+	communityId: z
+		.uuid()
+		.optional()
+		.or(z.literal('').transform(() => undefined))
+});
+
+export const load: PageServerLoad = async (event) => {
+	const principal = requireRole(event, 'clinician', 'admin');
+	const filter = filterSchema.safeParse({ communityId: event.url.searchParams.get('communityId') ?? '' });
+	if (!filter.success) error(400, 'Bad community');
+	const list = await followUp.callList(
+		principal,
+		{ communityId: filter.data.communityId },
+		appConfig().CALL_RETRY_MINUTES
+	);
+	// Someone else's community reads as unknown.
+	if (!list) error(404, 'Not found');
+	const trim = (r: followUp.CallRow) => ({
+		stayId: r.stayId,
+		residentId: r.residentId,
+		name: r.name,
+		communityName: r.communityName,
+		phaseMode: r.phaseMode,
+		day: r.day,
+		totalDays: r.totalDays,
+		age: r.age,
+		riskFactors: r.riskFactors,
+		criticalAlerts: r.criticalAlerts,
+		warningAlerts: r.warningAlerts,
+		failedThisSlot: r.failedThisSlot,
+		lastOutcome: r.lastAttempt?.outcome ?? null,
+		waitingUntil: r.waitingUntil
+	});
+	return {
+		communities: list.communities.map((c) => ({ id: c.id, name: c.name, nameEn: c.nameEn })),
+		communityId: list.communityId,
+		timeZone: list.communities[0]?.timeZone ?? 'Asia/Shanghai',
+		slot: list.slot,
+		slotDate: list.slotDate,
+		counts: list.counts,
+		calls: list.calls.map(trim),
+		waiting: list.waiting.map(trim)
+	};
+};

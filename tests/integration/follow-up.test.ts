@@ -1,0 +1,291 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callSchema, type CallInput } from '../../src/lib/schemas/call';
+import * as t from '../../src/lib/server/db/schema';
+import { callList, nextInList, readingKeyOf, recordCall } from '../../src/lib/server/follow-up';
+import { raiseAlert, recordReading } from '../../src/lib/server/readings/record';
+import { createTestDatabase, type TestDatabase } from './helpers/database';
+import { makePlan, makeResident, makeSite, makeStay, uniqueKey } from './helpers/factories';
+import { makeStaff } from './helpers/principals';
+
+let tdb: TestDatabase;
+beforeAll(async () => {
+	tdb = await createTestDatabase();
+});
+afterAll(async () => {
+	await tdb?.destroy();
+});
+
+/** 08:30 in Shanghai: the morning slot. */
+const NOW = new Date('2026-11-24T00:30:00Z');
+const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
+const DAY = 86_400_000;
+
+/** A community with home isolators (7-day home isolation plan, admitted `daysIn` days before NOW). */
+async function community() {
+	const site = await makeSite(tdb.db, { kind: 'community' });
+	const homePlan = await makePlan(tdb.db, 'ed9-home-7');
+	const centralPlan = await makePlan(tdb.db, 'ed9-7+3');
+	const clinician = await makeStaff(tdb.db, 'clinician', [site.id]);
+	const add = async (
+		over: Partial<typeof t.residents.$inferInsert> = {},
+		opts: { plan?: 'home' | 'central'; daysIn?: number } = {}
+	) => {
+		const r = await makeResident(tdb.db, site.id, { birthDate: '1985-03-03', ...over });
+		const admittedAt = new Date(NOW.getTime() - (opts.daysIn ?? 1) * DAY);
+		return makeStay(
+			tdb.db,
+			{
+				residentId: r.id,
+				siteId: site.id,
+				homeCommunityId: site.id,
+				planId: (opts.plan === 'central' ? centralPlan : homePlan).id
+			},
+			{ admittedAt, periodStart: admittedAt }
+		);
+	};
+	return { site, clinician, add };
+}
+
+const call = (stayId: string, over: Partial<CallInput> = {}): CallInput =>
+	callSchema.parse({ stayId, outcome: 'no_answer', idempotencyKey: uniqueKey('call'), ...over });
+
+const activeAlerts = (stayId: string, kind: (typeof t.alertKindEnum.enumValues)[number]) =>
+	tdb.db
+		.select()
+		.from(t.alerts)
+		.where(and(eq(t.alerts.stayId, stayId), eq(t.alerts.kind, kind)));
+
+describe('the slot call list', () => {
+	it('lists the home isolators of the clinician’s communities in risk order, with counts', async () => {
+		const c = await community();
+		const plain = await c.add({}, { daysIn: 3 });
+		const older = await c.add({ birthDate: '1950-01-01' }, { daysIn: 1 });
+		const warned = await c.add({}, { daysIn: 2 });
+		const critical = await c.add({}, { daysIn: 2 });
+		// Day 2 of 7 + 3: still in the centralised phase, so no call is due.
+		const central = await c.add({}, { plan: 'central', daysIn: 1 });
+		await tdb.db.transaction(async (tx) => {
+			await raiseAlert(tx, warned.id, null, { kind: 'fever', severity: 'warning', value: {} }, NOW);
+			await raiseAlert(tx, critical.id, null, { kind: 'hypoxia', severity: 'critical', value: {} }, NOW);
+		});
+		const other = await community();
+		const elsewhere = await other.add();
+
+		const list = await callList(c.clinician, {}, 30, NOW);
+		expect(list).not.toBeNull();
+		expect(list!.slot).toBe('morning');
+		expect(list!.slotDate).toBe('2026-11-24');
+		expect(list!.calls.map((r) => r.stayId)).toEqual([critical.id, warned.id, older.id, plain.id]);
+		expect(list!.calls.map((r) => r.stayId)).not.toContain(central.id);
+		expect(list!.calls.map((r) => r.stayId)).not.toContain(elsewhere.id);
+		expect(list!.calls.find((r) => r.stayId === older.id)).toMatchObject({
+			age: 76,
+			riskFactors: ['age'],
+			phaseMode: 'home_isolation',
+			day: 2,
+			totalDays: 7
+		});
+		expect(list!.counts).toEqual({ total: 4, due: 4, done: 0, unreached: 0 });
+		expect(nextInList(list!, critical.id)).toBe(warned.id);
+
+		// The community filter: one of the clinician's own, or nothing at all for someone else's.
+		expect((await callList(c.clinician, { communityId: c.site.id }, 30, NOW))!.counts.total).toBe(4);
+		expect(await callList(c.clinician, { communityId: other.site.id }, 30, NOW)).toBeNull();
+		const admin = await makeStaff(tdb.db, 'admin');
+		const all = await callList(admin, {}, 30, NOW);
+		expect(all!.calls.map((r) => r.stayId)).toEqual(expect.arrayContaining([plain.id, elsewhere.id]));
+		expect(
+			(await callList(admin, { communityId: other.site.id }, 30, NOW))!.calls.map((r) => r.stayId)
+		).toEqual([elsewhere.id]);
+	});
+
+	it('drops a resident who self-reported in the slot, but not for a report from before it', async () => {
+		const c = await community();
+		const reporter = await c.add();
+		const yesterday = await c.add();
+		const selfReport = (stayId: string, takenAt: Date) =>
+			recordReading(
+				null,
+				{
+					stayId,
+					source: 'self_report',
+					takenAt: takenAt.toISOString(),
+					temperature: 36.6,
+					onOxygen: false,
+					symptoms: [],
+					idempotencyKey: uniqueKey('self')
+				},
+				null,
+				takenAt
+			);
+		expect((await callList(c.clinician, {}, 30, NOW))!.counts).toMatchObject({ due: 2, done: 0 });
+		// 08:00 today is in the morning slot; 21:00 yesterday is the evening before.
+		await selfReport(reporter.id, minutes(-30));
+		await selfReport(yesterday.id, minutes(-11.5 * 60));
+		const list = (await callList(c.clinician, {}, 30, NOW))!;
+		expect(list.calls.map((r) => r.stayId)).toEqual([yesterday.id]);
+		expect(list.counts).toEqual({ total: 2, due: 1, done: 1, unreached: 0 });
+	});
+
+	it('keeps a failed call off the list for the retry delay, then brings it back', async () => {
+		const c = await community();
+		const s = await c.add();
+		const r = await recordCall(c.clinician, call(s.id, { outcome: 'busy' }), null, NOW);
+		expect(r.ok).toBe(true);
+
+		const during = (await callList(c.clinician, {}, 30, minutes(29)))!;
+		expect(during.calls).toEqual([]);
+		expect(during.waiting.map((w) => [w.stayId, w.waitingUntil])).toEqual([[s.id, minutes(30)]]);
+		expect(during.counts).toEqual({ total: 1, due: 1, done: 0, unreached: 1 });
+
+		const after = (await callList(c.clinician, {}, 30, minutes(30)))!;
+		expect(after.calls.map((w) => w.stayId)).toEqual([s.id]);
+		expect(after.calls[0]).toMatchObject({ failedThisSlot: 1, lastAttempt: { outcome: 'busy' } });
+		expect(after.waiting).toEqual([]);
+
+		// A shorter configured delay brings it back sooner.
+		expect((await callList(c.clinician, {}, 10, minutes(15)))!.calls.map((w) => w.stayId)).toEqual([s.id]);
+	});
+});
+
+describe('recording a call', () => {
+	it('records a reached call’s values as a phone reading that raises a fever alert, and stores the needs', async () => {
+		const c = await community();
+		const s = await c.add();
+		const input = call(s.id, {
+			outcome: 'reached',
+			temperature: 37.8,
+			spo2: 97,
+			symptoms: ['dry_cough'],
+			needs: { medicine: true, supplies: false, psychological: true, detail: '退烧药' },
+			note: '精神尚可'
+		});
+		const r = await recordCall(c.clinician, input, '127.0.0.1', NOW);
+		expect(r.ok).toBe(true);
+		if (!r.ok) return;
+		expect(r.alerts.map((a) => [a.kind, a.severity])).toEqual(
+			expect.arrayContaining([
+				['fever', 'warning'],
+				['symptom', 'warning']
+			])
+		);
+		expect(r.call).toMatchObject({
+			outcome: 'reached',
+			slot: 'morning',
+			slotDate: '2026-11-24',
+			clinicianId: c.clinician.userId,
+			needs: { medicine: true, supplies: false, psychological: true, detail: '退烧药' }
+		});
+		const [reading] = await tdb.db.select().from(t.readings).where(eq(t.readings.id, r.call.readingId!));
+		expect(reading).toMatchObject({ source: 'phone', temperature: 37.8, spo2: 97, stayId: s.id });
+		expect(reading!.idempotencyKey).toBe(readingKeyOf(input.idempotencyKey));
+		const fever = await activeAlerts(s.id, 'fever');
+		expect(fever).toHaveLength(1);
+		expect(fever[0]!.lastValue).toEqual({ temperature: 37.8 });
+
+		// Reached: off the list and counted as done.
+		expect((await callList(c.clinician, {}, 30, minutes(1)))!.counts).toEqual({
+			total: 1,
+			due: 0,
+			done: 1,
+			unreached: 0
+		});
+		const [trail] = await tdb.db
+			.select()
+			.from(t.auditLog)
+			.where(and(eq(t.auditLog.entity, 'call'), eq(t.auditLog.entityId, r.call.id)));
+		expect(trail).toMatchObject({ action: 'record', actorId: c.clinician.userId, residentId: s.residentId });
+	});
+
+	it('records a replayed call once, with one reading', async () => {
+		const c = await community();
+		const s = await c.add();
+		const input = call(s.id, { outcome: 'reached', temperature: 36.5 });
+		const first = await recordCall(c.clinician, input, null, NOW);
+		const again = await recordCall(c.clinician, input, null, minutes(1));
+		expect(first.ok && again.ok).toBe(true);
+		if (!first.ok || !again.ok) return;
+		expect(again.replayed).toBe(true);
+		expect(again.call.id).toBe(first.call.id);
+		expect(await tdb.db.select().from(t.calls).where(eq(t.calls.stayId, s.id))).toHaveLength(1);
+		expect(await tdb.db.select().from(t.readings).where(eq(t.readings.stayId, s.id))).toHaveLength(1);
+		// The same key for another resident is refused.
+		const s2 = await c.add();
+		expect(await recordCall(c.clinician, { ...input, stayId: s2.id }, null, NOW)).toEqual({
+			ok: false,
+			error: 'key_conflict'
+		});
+	});
+
+	it('raises one unreachable alert after three failures in a row across days', async () => {
+		const c = await community();
+		const s = await c.add({}, { daysIn: 2 });
+		// Yesterday evening, then twice this morning.
+		const r1 = await recordCall(c.clinician, call(s.id, { outcome: 'no_answer' }), null, minutes(-12 * 60));
+		const r2 = await recordCall(c.clinician, call(s.id, { outcome: 'busy' }), null, NOW);
+		expect(r1.ok && !r1.unreachable && r2.ok && !r2.unreachable).toBe(true);
+		expect(r1.ok && r1.call.slotDate).toBe('2026-11-23');
+		expect(await activeAlerts(s.id, 'unreachable')).toHaveLength(0);
+
+		const r3 = await recordCall(c.clinician, call(s.id, { outcome: 'refused' }), null, minutes(31));
+		expect(r3.ok && r3.unreachable).toBe(true);
+		const [alert, ...more] = await activeAlerts(s.id, 'unreachable');
+		expect(more).toEqual([]);
+		expect(alert).toMatchObject({
+			severity: 'critical',
+			status: 'open',
+			lastValue: { reason: 'calls', failures: 3 }
+		});
+
+		// A fourth failure updates the same alert instead of adding one.
+		await recordCall(c.clinician, call(s.id, { outcome: 'no_answer' }), null, minutes(62));
+		const after = await activeAlerts(s.id, 'unreachable');
+		expect(after).toHaveLength(1);
+		expect(after[0]).toMatchObject({ triggerCount: 2, lastValue: { failures: 4 } });
+	});
+
+	it('raises no unreachable alert when a reached call comes between failures', async () => {
+		const c = await community();
+		const s = await c.add({}, { daysIn: 2 });
+		const outcomes = ['no_answer', 'no_answer', 'reached', 'no_answer', 'busy'] as const;
+		for (const [i, outcome] of outcomes.entries()) {
+			const r = await recordCall(c.clinician, call(s.id, { outcome }), null, minutes(-12 * 60 + i * 45));
+			expect(r.ok && r.unreachable).toBe(false);
+		}
+		expect(await activeAlerts(s.id, 'unreachable')).toHaveLength(0);
+	});
+
+	it('refuses a stay outside the clinician’s communities, an ended stay and a resident not at home', async () => {
+		const c = await community();
+		const other = await community();
+		const s = await other.add();
+		expect(await recordCall(c.clinician, call(s.id), null, NOW)).toEqual({
+			ok: false,
+			error: 'stay_not_found'
+		});
+		const central = await c.add({}, { plan: 'central', daysIn: 1 });
+		expect(await recordCall(c.clinician, call(central.id), null, NOW)).toEqual({
+			ok: false,
+			error: 'not_home'
+		});
+		const ended = await c.add();
+		await tdb.db.update(t.stays).set({ status: 'released', outcomeAt: NOW }).where(eq(t.stays.id, ended.id));
+		expect(await recordCall(c.clinician, call(ended.id), null, NOW)).toEqual({
+			ok: false,
+			error: 'stay_ended'
+		});
+		expect(await tdb.db.select().from(t.calls).where(eq(t.calls.stayId, s.id))).toHaveLength(0);
+	});
+
+	it('refuses values on a call nobody answered', () => {
+		const parsed = callSchema.safeParse({
+			stayId: crypto.randomUUID(),
+			outcome: 'no_answer',
+			temperature: 37.0,
+			idempotencyKey: uniqueKey('call')
+		});
+		expect(parsed.success).toBe(false);
+		expect(parsed.error?.issues[0]?.message).toBe('values_need_reached');
+	});
+});
