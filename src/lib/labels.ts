@@ -163,3 +163,78 @@ export function alertValueText(kind: string, value: unknown): string {
 		parts.push(m.alert_value_calls({ count: v.failures }));
 	return parts.join(' · ');
 }
+
+export const criterionLabel: Record<string, () => string> = {
+	plan_time: m.rel_criterion_plan_time,
+	tests: m.rel_criterion_tests,
+	temperatures: m.rel_criterion_temperatures,
+	alerts: m.rel_criterion_alerts
+};
+
+/** One reason a release is blocked, in words. */
+export function blockText(b: {
+	code: string;
+	test?: { phaseIndex: number; day: number };
+	count?: number;
+	value?: number;
+	kinds?: string[];
+}): string {
+	const test = b.test ? m.rel_test_ref({ phase: b.test.phaseIndex + 1, day: b.test.day }) : '';
+	switch (b.code) {
+		case 'plan_not_over':
+			return m.rel_block_plan_not_over();
+		case 'test_not_sampled':
+			return m.rel_block_test_not_sampled({ test });
+		case 'test_no_result':
+			return m.rel_block_test_no_result({ test });
+		case 'test_invalid':
+			return m.rel_block_test_invalid({ test });
+		case 'test_positive':
+			return m.rel_block_test_positive({ test });
+		case 'too_few_temperatures':
+			return m.rel_block_too_few_temperatures({ count: b.count ?? 0 });
+		case 'fever_last_24h':
+			return m.rel_block_fever_last_24h({ value: (b.value ?? 0).toFixed(1) });
+		case 'critical_alert_active':
+			return m.rel_block_critical_alert_active({
+				count: b.count ?? 1,
+				kinds: (b.kinds ?? []).map((k) => alertKindLabel[k]?.() ?? k).join('、')
+			});
+		default:
+			return b.code;
+	}
+}
+
+/** Refusals of the stay's changes (release, extension, outcome, handover). */
+export function stayErrorText(code: string | string[] | undefined | null): string | undefined {
+	const c = Array.isArray(code) ? code[0] : code;
+	if (!c) return undefined;
+	return messages[`rel_err_${c}`]?.() ?? errorText(c);
+}
+
+/** A history entry's particulars: an extension's reason and previous end, an outcome, a test result. */
+export function eventDetailText(kind: string, data: unknown, format: (d: Date) => string): string {
+	const d = (data ?? {}) as Record<string, unknown>;
+	const when = (v: unknown) => (typeof v === 'string' ? format(new Date(v)) : '');
+	switch (kind) {
+		case 'extended':
+			return m.ext_event_detail({
+				reason: String(d.reason ?? ''),
+				from: when(d.previousReleaseDueAt),
+				to: when(d.releaseDueAt)
+			});
+		case 'released':
+			return d.overridden ? m.rel_event_override({ reason: String(d.overrideReason ?? '') }) : '';
+		case 'outcome':
+			return [messages[`rel_outcome_${String(d.outcome)}`]?.(), d.hospital, d.reason]
+				.filter(Boolean)
+				.join(' · ');
+		case 'test_result':
+			return m.test_event_detail({
+				day: Number(d.day ?? 0),
+				result: messages[`test_state_${String(d.result)}`]?.() ?? String(d.result ?? '')
+			});
+		default:
+			return '';
+	}
+}

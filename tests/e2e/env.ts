@@ -31,6 +31,12 @@ export interface Fixture {
 	homeStayId: string;
 	siteC01Id: string;
 	communityS01Id: string;
+	/** The demo resident's active stay. */
+	residentStayId: string;
+	/** At JZ-C01: plan time over, one test awaiting its result (release journey); signs in with phone + code. */
+	readyResident: { id: string; name: string; phone: string; code: string; roomId: string };
+	/** At JZ-C01: centralised phase just over, an open symptom alert (handover journey). */
+	handoverResident: { id: string; name: string; roomId: string };
 	/** The demo device's token (device API), scoped to JZ-C01 and JZ-C02. */
 	deviceToken: string;
 }

@@ -5,8 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, asc } from 'drizzle-orm';
+import { idCheckChar } from '../../src/lib/domain/id-number';
+import { DAY_MS, HOUR_MS, schedule, testWindows } from '../../src/lib/domain/plan';
+import { issueAccessCode } from '../../src/lib/server/auth/access-codes';
 import { hashPassword } from '../../src/lib/server/auth/password';
+import type { Db } from '../../src/lib/server/db';
 import { migrate, openDatabase } from '../../src/lib/server/db';
 import * as t from '../../src/lib/server/db/schema';
 import { seedDemo } from '../../src/lib/server/db/seed';
@@ -55,7 +59,10 @@ async function prepareDatabase(): Promise<Fixture> {
 					.where(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')))
 			)[0]!.id;
 		const [s01] = await db.select().from(t.sites).where(eq(t.sites.code, 'JZ-S01'));
+		const leaving = await releaseFixtures(db, c01!.id, s01!.id);
 		return {
+			...leaving,
+			residentStayId: await activeStay(demo!.id),
 			resident: { phone: resident.phone!, code: resident.code!, id: demo!.id, name: demo!.name },
 			centralResident,
 			homeResident,
@@ -69,6 +76,126 @@ async function prepareDatabase(): Promise<Fixture> {
 	} finally {
 		await database.close();
 	}
+}
+
+/**
+ * Two stays at JZ-C01 for the release journeys, on the 7+3 plan, timed from the real clock:
+ * - one 10 days and 3 hours in (plan over, kept on site for its monitoring phase), every test negative
+ *   but the last, which is sampled and waits for its result; two normal temperatures today;
+ * - one 7 days and 2 hours in, still in its room with an open symptom alert: due for handover.
+ */
+async function releaseFixtures(db: Db, siteId: string, communityId: string) {
+	const now = Date.now();
+	const [plan] = await db.select().from(t.plans).where(eq(t.plans.code, 'ed9-7+3'));
+	const rooms = await db
+		.select()
+		.from(t.rooms)
+		.where(and(eq(t.rooms.siteId, siteId), eq(t.rooms.status, 'available'), eq(t.rooms.occupants, 0)))
+		.orderBy(asc(t.rooms.floor), asc(t.rooms.walkOrder))
+		.limit(2);
+	const person = async (n: number, name: string, phone: string) => {
+		const first17 = `41080219850607${String(900 + n)}`;
+		const idNumber = first17 + idCheckChar(first17);
+		const [r] = await db
+			.insert(t.residents)
+			.values({
+				name,
+				idType: 'resident_id',
+				idNumber,
+				idLast4: idNumber.slice(-4),
+				phone,
+				phoneLast4: phone.slice(-4),
+				homeAddress: '焦作市解放区民主路 8 号',
+				homeCommunityId: communityId,
+				birthDate: '1985-06-07'
+			})
+			.returning();
+		return r!;
+	};
+	const stayFor = async (residentId: string, roomId: string, hoursIn: number, phaseIndex: number) => {
+		const start = new Date(now - hoursIn * HOUR_MS);
+		const sched = schedule(start, plan!.phases);
+		const [s] = await db
+			.insert(t.stays)
+			.values({
+				residentId,
+				siteId,
+				roomId,
+				homeCommunityId: communityId,
+				planId: plan!.id,
+				planPhases: plan!.phases,
+				planCountsFrom: plan!.countsFrom,
+				category: 'close_contact',
+				admittedAt: start,
+				periodStart: start,
+				phaseIndex,
+				releaseDueAt: sched.releaseAt,
+				idempotencyKey: `e2e-release-${residentId}`
+			})
+			.returning();
+		await db.update(t.rooms).set({ status: 'occupied' }).where(eq(t.rooms.id, roomId));
+		await db.insert(t.stayEvents).values({
+			stayId: s!.id,
+			kind: 'admitted',
+			occurredAt: start,
+			siteId,
+			data: { plan: plan!.code, roomId }
+		});
+		return { stay: s!, sched };
+	};
+
+	const ready = await person(1, '解除甲', '13900001111');
+	const readyCode = '20261124';
+	const { stay: readyStay, sched } = await stayFor(ready.id, rooms[0]!.id, 10 * 24 + 3, 1);
+	await issueAccessCode(db, readyStay.id, null, new Date(now - 10 * DAY_MS), readyCode);
+	const windows = testWindows(sched, plan!.phases);
+	for (const [i, w] of windows.entries()) {
+		const at = new Date(w.from.getTime() + 2 * HOUR_MS);
+		const last = i === windows.length - 1;
+		await db.insert(t.tests).values({
+			stayId: readyStay.id,
+			phaseIndex: w.phaseIndex,
+			phaseDay: w.day,
+			dueFrom: w.from,
+			dueUntil: w.until,
+			sampledAt: at,
+			result: last ? null : 'negative',
+			resultAt: last ? null : at,
+			idempotencyKey: `e2e-test-${readyStay.id}-${i}`
+		});
+	}
+	for (const [i, temperature] of [36.5, 36.6].entries()) {
+		await db.insert(t.readings).values({
+			stayId: readyStay.id,
+			takenAt: new Date(now - (i * 8 + 2) * HOUR_MS),
+			slot: 'extra',
+			slotDate: new Date(now).toISOString().slice(0, 10),
+			source: 'staff_round',
+			temperature,
+			idempotencyKey: `e2e-reading-${readyStay.id}-${i}`
+		});
+	}
+
+	const moving = await person(2, '交接乙', '13900002222');
+	const { stay: movingStay } = await stayFor(moving.id, rooms[1]!.id, 7 * 24 + 2, 0);
+	await db.insert(t.alerts).values({
+		stayId: movingStay.id,
+		kind: 'symptom',
+		severity: 'warning',
+		firstTriggeredAt: new Date(now - 3 * HOUR_MS),
+		lastTriggeredAt: new Date(now - 3 * HOUR_MS),
+		lastValue: { symptoms: ['dry_cough'] }
+	});
+	return {
+		readyResident: {
+			id: ready.id,
+			name: ready.name,
+			phone: ready.phone,
+			code: readyCode,
+			roomId: rooms[0]!.id
+		},
+		handoverResident: { id: moving.id, name: moving.name, roomId: rooms[1]!.id }
+	};
 }
 
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 60_000) {

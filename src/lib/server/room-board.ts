@@ -71,6 +71,7 @@ export async function roomBoard(siteId: string, now = new Date()) {
 			floor: r.floor,
 			status: r.status,
 			capacity: r.capacity,
+			cleanedAt: r.cleanedAt,
 			occupants
 		};
 	});

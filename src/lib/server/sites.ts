@@ -74,3 +74,19 @@ export async function cityCounts() {
 		.from(sql`(select 1) as one`);
 	return row!;
 }
+
+/** A site's or community's name and zone, for page headings. */
+export async function siteName(siteId: string) {
+	const [site] = await db()
+		.select({
+			id: t.sites.id,
+			code: t.sites.code,
+			name: t.sites.name,
+			nameEn: t.sites.nameEn,
+			kind: t.sites.kind,
+			timeZone: t.sites.timeZone
+		})
+		.from(t.sites)
+		.where(eq(t.sites.id, siteId));
+	return site ?? null;
+}

@@ -195,6 +195,13 @@ const MATRIX: Record<string, Spec> = {
 	'GET /residents/[residentId]': residentScoped(''),
 	'POST /residents/[residentId]?/reveal': residentScoped('?/reveal', { form: { field: 'phone' } }),
 	'POST /residents/[residentId]?/recordReading': residentScoped('?/recordReading', { form: {} }),
+	// Empty forms: refused with 400 before anything changes.
+	'POST /residents/[residentId]?/extend': residentScoped('?/extend', { form: {} }),
+	'POST /residents/[residentId]?/release': residentScoped('?/release', { form: {} }),
+	'POST /residents/[residentId]?/recordOutcome': residentScoped('?/recordOutcome', { form: {} }),
+	'POST /residents/[residentId]?/handOver': residentScoped('?/handOver', { form: {} }),
+	'POST /residents/[residentId]?/recordSample': residentScoped('?/recordSample', { form: {} }),
+	'POST /residents/[residentId]?/recordResult': residentScoped('?/recordResult', { form: {} }),
 	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped,
 	'GET /admit': only(STAFF_ROLES, '/admit'),
 	'POST /admit?/admit': only(STAFF_ROLES, '/admit?/admit', { form: { name: '' } }),
@@ -209,6 +216,33 @@ const MATRIX: Record<string, Spec> = {
 			path: `/sites/${fx.siteC01Id}/board`,
 			allow: as === 'admin' || as === 'site_staff'
 		})),
+	// A site's or a community's release list: staff of that site, clinicians of that community, admins.
+	'GET /sites/[siteId]/release': (fx) => [
+		{ as: 'anonymous', path: `/sites/${fx.siteC01Id}/release`, allow: false },
+		{ as: 'admin', path: `/sites/${fx.communityS01Id}/release`, allow: true },
+		{ as: 'site_staff', path: `/sites/${fx.siteC01Id}/release`, allow: true },
+		{ as: 'site_staff', path: `/sites/${fx.communityS01Id}/release`, allow: false },
+		{ as: 'clinician', path: `/sites/${fx.communityS01Id}/release`, allow: true },
+		{ as: 'clinician', path: `/sites/${fx.siteC01Id}/release`, allow: false },
+		{ as: 'resident', path: `/sites/${fx.siteC01Id}/release`, allow: false }
+	],
+	// An empty form: refused with 400 before anything changes.
+	'POST /sites/[siteId]/board?/markClean': (fx) =>
+		PERSONAS.map((as) => ({
+			as,
+			path: `/sites/${fx.siteC01Id}/board?/markClean`,
+			allow: as === 'admin' || as === 'site_staff',
+			form: {}
+		})),
+	'GET /sites/[siteId]/tests': (fx) => [
+		{ as: 'anonymous', path: `/sites/${fx.siteC01Id}/tests`, allow: false },
+		{ as: 'admin', path: `/sites/${fx.siteC01Id}/tests`, allow: true },
+		{ as: 'site_staff', path: `/sites/${fx.siteC01Id}/tests`, allow: true },
+		{ as: 'site_staff', path: `/sites/${fx.communityS01Id}/tests`, allow: false },
+		{ as: 'clinician', path: `/sites/${fx.communityS01Id}/tests`, allow: true },
+		{ as: 'clinician', path: `/sites/${fx.siteC01Id}/tests`, allow: false },
+		{ as: 'resident', path: `/sites/${fx.siteC01Id}/tests`, allow: false }
+	],
 	'GET /alerts': only(STAFF_ROLES, '/alerts'),
 	'POST /alerts?/acknowledge': only(STAFF_ROLES, '/alerts?/acknowledge', { form: { alertId: 'x' } }),
 	'POST /alerts?/resolve': only(STAFF_ROLES, '/alerts?/resolve', { form: { alertId: 'x' } }),
@@ -216,7 +250,12 @@ const MATRIX: Record<string, Spec> = {
 	'GET /sites/[siteId]/round': roundScoped(''),
 	'POST /sites/[siteId]/round?/save': roundScoped('?/save', { form: {} }),
 	'GET /stays/[stayId]/slip': stayScoped(''),
-	'POST /stays/[stayId]/slip?/reissue': stayScoped('?/reissue', { form: {} })
+	'POST /stays/[stayId]/slip?/reissue': stayScoped('?/reissue', { form: {} }),
+	// The release notice: staff in the stay's scope, and the resident for their own stay only.
+	'GET /stays/[stayId]/notice': (fx) => [
+		...stayScoped('')(fx).map((c) => ({ ...c, path: c.path.replace('/slip', '/notice') })),
+		{ as: 'resident', path: `/stays/${fx.residentStayId}/notice`, allow: true }
+	]
 };
 
 test('every route in src/routes has an entry in the matrix, and every entry a route', () => {

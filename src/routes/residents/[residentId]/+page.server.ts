@@ -10,6 +10,7 @@ import { requireResident } from '$lib/server/auth/guard';
 import * as alerts from '$lib/server/alerts';
 import * as residents from '$lib/server/residents';
 import type { Actions, PageServerLoad } from './$types';
+import * as stayActions from './stay-actions.server';
 
 export const load: PageServerLoad = async (event) => {
 	const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:read');
@@ -21,7 +22,9 @@ export const load: PageServerLoad = async (event) => {
 	const readingForm = await superValidate(zod4(readingFormSchema), { id: 'reading' });
 	readingForm.data.idempotencyKey = crypto.randomUUID();
 	readingForm.data.source = 'staff_round';
-	return { record, stayAlerts, readingForm };
+	const stay = await stayActions.loadStayActions(principal, residentId);
+	const tests = await stayActions.loadTests(residentId);
+	return { record, stayAlerts, readingForm, stay, tests };
 };
 
 const revealForm = z.object({ field: z.enum(residents.REVEALABLE) });
@@ -68,5 +71,29 @@ export const actions: Actions = {
 			fresh,
 			kinds.length ? m.reading_saved_alert({ kinds: kinds.join('、') }) : m.reading_saved()
 		);
+	},
+	extend: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.extendAction(event, principal, residentId);
+	},
+	release: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.releaseAction(event, principal, residentId);
+	},
+	recordOutcome: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.outcomeAction(event, principal, residentId);
+	},
+	handOver: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.handoverAction(event, principal, residentId);
+	},
+	recordSample: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.sampleAction(event, principal, residentId);
+	},
+	recordResult: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.resultAction(event, principal, residentId);
 	}
 };

@@ -1,0 +1,5 @@
+export { extend, handOver, recordOutcome } from './changes';
+export { checklistFor, releaseList, releaseStay, stayPanel } from './release';
+export type { StayChangeError } from './common';
+export { recordResult, recordSample, testSchedule, testsDue } from './tests';
+export { myReleasedStayId, noticeNumber, releaseNotice } from './notice';
