@@ -231,8 +231,8 @@ describe('authentication', () => {
 		expect(wrong.status).toBe(401);
 		expect(wrong.body).toMatchObject({ reason: 'unknown_token' });
 		// A different last character (never the same one), so the token is always wrong.
-		const wrong = token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a');
-		expect((await listStays(`Bearer ${wrong}`)).status).toBe(401);
+		const altered = token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a');
+		expect((await listStays(`Bearer ${altered}`)).status).toBe(401);
 	});
 
 	it('a signed-in admin without a token gets nothing: the API takes device tokens only', async () => {
