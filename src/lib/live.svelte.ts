@@ -1,7 +1,8 @@
 /**
  * The browser's side of live alerts: one EventSource per tab (opened by the layout for staff), which
- * reloads everything that depends on `app:alerts` when an alert in the user's scope changes. Bursts
- * (a saved ward round) are folded into one reload.
+ * reloads everything that depends on `app:alerts` when an alert in the user's scope changes, and what
+ * depends on `app:stays` when a stay does (an admission, a release). Bursts (a saved ward round) are
+ * folded into one reload.
  */
 import { invalidate } from '$app/navigation';
 import { navigating } from '$app/state';
@@ -11,16 +12,20 @@ export const live = $state({ connected: false });
 const COALESCE_MS = 250;
 let users = 0;
 let source: EventSource | null = null;
-let pending: ReturnType<typeof setTimeout> | null = null;
+type Topic = 'app:alerts' | 'app:stays';
+const pending: Record<Topic, ReturnType<typeof setTimeout> | null> = {
+	'app:alerts': null,
+	'app:stays': null
+};
 
-function reload() {
-	if (pending) return;
-	pending = setTimeout(() => {
-		pending = null;
+function reload(topic: Topic = 'app:alerts') {
+	if (pending[topic]) return;
+	pending[topic] = setTimeout(() => {
+		pending[topic] = null;
 		// An invalidation started during a navigation would cancel it (the click would do nothing):
 		// wait until the navigation is done.
-		if (navigating.to) reload();
-		else void invalidate('app:alerts');
+		if (navigating.to) reload(topic);
+		else void invalidate(topic);
 	}, COALESCE_MS);
 }
 
@@ -33,10 +38,14 @@ export function connectLive(url = '/alerts/events'): () => void {
 		source.addEventListener('ready', () => {
 			// Anything missed while the stream was down is picked up by one reload (not on the first
 			// connection: the page was just loaded, and a reload then would race the first click).
-			if (dropped) reload();
+			if (dropped) {
+				reload('app:alerts');
+				reload('app:stays');
+			}
 			live.connected = true;
 		});
-		source.addEventListener('alerts', reload);
+		source.addEventListener('alerts', () => reload('app:alerts'));
+		source.addEventListener('stays', () => reload('app:stays'));
 		source.addEventListener('error', () => {
 			if (live.connected) dropped = true;
 			live.connected = false;

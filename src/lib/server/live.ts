@@ -3,15 +3,29 @@
  * {stayId, siteId})` inside its transaction; each server process LISTENs once and fans the notices out to
  * its subscribers (server-sent event streams). On PostgreSQL the notice reaches every server; on PGlite
  * the same channel works inside the one process. Notices carry ids only: clients re-read what they see.
+ *
+ * Stay changes (admission, handover, release, other outcomes) ride the same channel as
+ * `{siteId, topic: 'stays'}`, so live figures (the dashboard) follow them without reloading inboxes.
  */
+import { sql } from 'drizzle-orm';
 import type { Principal } from '../domain/access';
-import type { Database } from './db';
+import type { Database, DbOrTx } from './db';
 import { log } from './log';
 import { ALERTS_CHANNEL } from './readings/record';
 
 export interface AlertChange {
 	stayId: string;
 	siteId: string;
+	/** 'stays' for a stay change (no stay id: one notice per site and transaction). */
+	topic?: 'stays';
+}
+
+/**
+ * Tells live pages that stays of a site changed; delivered when the transaction commits. The payload is
+ * the same for every stay of the site, so PostgreSQL folds a bulk admission into one notice.
+ */
+export async function notifyStays(tx: DbOrTx, siteId: string): Promise<void> {
+	await tx.execute(sql`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify({ siteId, topic: 'stays' })})`);
 }
 
 type Subscriber = (change: AlertChange) => void;
@@ -24,9 +38,9 @@ export interface LiveHub {
 function parse(payload: string): AlertChange | null {
 	try {
 		const v = JSON.parse(payload) as Partial<AlertChange>;
-		return typeof v.stayId === 'string' && typeof v.siteId === 'string'
-			? { stayId: v.stayId, siteId: v.siteId }
-			: null;
+		if (typeof v.siteId !== 'string') return null;
+		if (v.topic === 'stays') return { stayId: '', siteId: v.siteId, topic: 'stays' };
+		return typeof v.stayId === 'string' ? { stayId: v.stayId, siteId: v.siteId } : null;
 	} catch {
 		return null;
 	}
@@ -86,8 +100,8 @@ export function liveHub(database: Database): LiveHub {
 }
 
 /**
- * A server-sent event stream of alert changes in a principal's scope, with a heartbeat so proxies keep
- * it open. The client reloads its data on each `alerts` event.
+ * A server-sent event stream of alert and stay changes in a principal's scope, with a heartbeat so
+ * proxies keep it open. The client reloads its data on each `alerts` or `stays` event.
  */
 export function alertEventStream(
 	hub: LiveHub,
@@ -110,7 +124,7 @@ export function alertEventStream(
 			};
 			const unsubscribe = await hub.subscribe((change) => {
 				if (inScope(principal, change))
-					send(`event: alerts\ndata: ${JSON.stringify({ siteId: change.siteId })}\n\n`);
+					send(`event: ${change.topic ?? 'alerts'}\ndata: ${JSON.stringify({ siteId: change.siteId })}\n\n`);
 			});
 			const beat = setInterval(() => send(': ping\n\n'), heartbeatMs);
 			cleanup = () => {

@@ -15,6 +15,7 @@ import { issueAccessCode } from '../auth/access-codes';
 import { db, type DbOrTx } from '../db';
 import { pgConstraint } from '../db/errors';
 import * as t from '../db/schema';
+import { notifyStays } from '../live';
 
 export type AdmitError =
 	| 'plan_unknown'
@@ -213,6 +214,8 @@ export async function admitInTx(
 		data: { plan: plan.code, roomId: place.roomId, releaseDueAt: sched.releaseAt.toISOString() },
 		idempotencyKey: `admitted:${input.idempotencyKey}`
 	});
+	// Live figures (the dashboard) count the admission as soon as it commits.
+	await notifyStays(tx, place.siteId);
 	const { code } = await issueAccessCode(tx, stay!.id, principal.userId, now);
 	await audit(tx, {
 		actor: principal,

@@ -6,6 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { db, type DbOrTx } from '../db';
 import { pgConstraint } from '../db/errors';
 import * as t from '../db/schema';
+import { notifyStays } from '../live';
 
 export type StayChangeError =
 	| 'not_found'
@@ -131,5 +132,7 @@ export async function recordEvent(
 	values: Omit<typeof t.stayEvents.$inferInsert, 'id' | 'recordedAt'>
 ) {
 	const [event] = await tx.insert(t.stayEvents).values(values).returning();
+	// Every change of a stay passes here: live figures (the dashboard) re-read on commit.
+	await notifyStays(tx, values.siteId);
 	return event!;
 }

@@ -456,6 +456,8 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 				stayId,
 				kind: 'admitted',
 				occurredAt: admittedAt,
+				// The demo's past as if it had been entered as it happened (daily reports read recorded_at).
+				recordedAt: admittedAt,
 				siteId: admittingSite.id,
 				actorId: firstMode === 'centralised' ? staff.id : clinician.id,
 				data: { plan: plan.code, roomId: heldRoom?.id ?? null }
@@ -467,6 +469,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 					stayId,
 					kind: prev === 'centralised' && ph.mode !== 'centralised' ? 'handed_over' : 'phase_changed',
 					occurredAt: ph.start,
+					recordedAt: ph.start,
 					siteId: community.id,
 					actorId: staff.id,
 					data: {
@@ -482,6 +485,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 					stayId,
 					kind: sc.outcome === 'released' ? 'released' : 'outcome',
 					occurredAt: outcomeAt,
+					recordedAt: outcomeAt,
 					siteId: sc.outcome === 'transferred_hospital' ? admittingSite.id : community.id,
 					actorId: nowMode === 'centralised' ? staff.id : clinician.id,
 					data: { outcome: sc.outcome }

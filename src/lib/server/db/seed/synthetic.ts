@@ -170,6 +170,7 @@ export async function seedSynthetic(db: Db, options: SyntheticOptions) {
 			stayId,
 			kind: 'admitted',
 			occurredAt: admittedAt,
+			recordedAt: admittedAt,
 			siteId: site.id!,
 			data: { plan: plan.code }
 		});

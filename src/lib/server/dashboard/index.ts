@@ -1,0 +1,296 @@
+/**
+ * The command dashboard (today, live) and the daily report (a day that is over), for the sites in a
+ * principal's scope: admins see every site, staff and clinicians their own. Both read the same
+ * aggregate queries; the report asks them as of the end of its day in each site's zone, so it is made
+ * from what had been recorded by then and reads the same whenever it is opened.
+ */
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Principal } from '../../domain/access';
+import {
+	ALERT_KINDS,
+	byZone,
+	dayBounds,
+	datesEnding,
+	datesFrom,
+	emptyFigures,
+	HISTORY_DAYS,
+	localDate,
+	PHASE_MODES,
+	RELEASE_DAYS,
+	sumFigures,
+	UPCOMING_DAYS,
+	type AlertKind,
+	type SiteFigures
+} from '../../domain/dashboard';
+import { callSlotOf } from '../../domain/follow-up';
+import type { PhaseMode } from '../../domain/plan';
+import { db, type DbOrTx } from '../db';
+import * as t from '../db/schema';
+import { slotStart } from '../follow-up/call-list';
+import * as q from './queries';
+
+export interface ScopeSite {
+	id: string;
+	code: string;
+	name: string;
+	nameEn: string | null;
+	kind: 'centralised' | 'community';
+	timeZone: string;
+}
+
+/** The sites a principal's dashboard covers: every active site for an admin, their own for staff. */
+export async function sitesInScope(principal: Principal, database: DbOrTx = db()): Promise<ScopeSite[]> {
+	if (principal.role === 'resident') return [];
+	if (principal.role !== 'admin' && principal.siteIds.length === 0) return [];
+	return database
+		.select({
+			id: t.sites.id,
+			code: t.sites.code,
+			name: t.sites.name,
+			nameEn: t.sites.nameEn,
+			kind: t.sites.kind,
+			timeZone: t.sites.timeZone
+		})
+		.from(t.sites)
+		.where(
+			principal.role === 'admin' ? eq(t.sites.active, true) : inArray(t.sites.id, [...principal.siteIds])
+		)
+		.orderBy(asc(t.sites.kind), asc(t.sites.code));
+}
+
+export interface SiteLine extends ScopeSite {
+	figures: SiteFigures;
+}
+
+export interface Figures {
+	sites: SiteLine[];
+	total: SiteFigures;
+}
+
+interface Moment {
+	asOf: Date;
+	dayStart: Date;
+	/** The call slot whose unreached home isolators count. */
+	slot: { slot: 'morning' | 'evening'; slotDate: string; opened: Date };
+	live: boolean;
+}
+
+/** Today so far in a zone: from local midnight to now, the slot open now. */
+function liveMoment(now: Date, timeZone: string): Moment {
+	const s = callSlotOf(now, timeZone);
+	return {
+		asOf: now,
+		dayStart: dayBounds(localDate(now, timeZone), timeZone).start,
+		slot: { ...s, opened: slotStart(s.slot, s.slotDate, timeZone) },
+		live: true
+	};
+}
+
+/** A past day in a zone: as of its end, the evening slot of that day. */
+function dayMoment(date: string, timeZone: string): Moment {
+	const day = dayBounds(date, timeZone);
+	const s = callSlotOf(new Date(day.end.getTime() - 1), timeZone);
+	return {
+		asOf: day.end,
+		dayStart: day.start,
+		slot: { ...s, opened: slotStart(s.slot, s.slotDate, timeZone) },
+		live: false
+	};
+}
+
+/** Every figure of the given sites (which share one zone) at one moment: seven aggregate queries. */
+async function figuresOf(database: DbOrTx, sites: readonly ScopeSite[], m: Moment) {
+	const ids = sites.map((s) => s.id);
+	const zone = sites[0]!.timeZone;
+	const [observing, flows, contacts, alerts, unreached, due, rooms] = await Promise.all([
+		q.observingAt(database, ids, [m.asOf]),
+		q.flows(database, ids, m.dayStart, m.asOf),
+		q.closeContacts(database, ids, m.asOf),
+		q.activeAlerts(database, ids, m.asOf),
+		q.unreached(
+			database,
+			sites.filter((s) => s.kind === 'community').map((s) => s.id),
+			m.asOf,
+			m.slot
+		),
+		q.releasesDue(database, ids, m.asOf, zone, RELEASE_DAYS, UPCOMING_DAYS),
+		m.live ? q.roomsNow(database, ids) : q.roomsAt(database, ids, m.asOf)
+	]);
+	const bySite = new Map(sites.map((s) => [s.id, emptyFigures()]));
+	const of = (id: string | null) => (id ? bySite.get(id) : undefined);
+	for (const r of observing) {
+		const f = of(r.site_id);
+		if (!f) continue;
+		f.observing[r.mode] += r.n;
+	}
+	for (const r of flows) {
+		const f = of(r.site_id);
+		if (!f) continue;
+		f.admittedToday = r.admitted_today;
+		f.releasedToday = r.released_today;
+		f.releasedTotal = r.released_total;
+		f.transferredToday = r.transferred_today;
+		f.transferredTotal = r.transferred_total;
+	}
+	for (const r of contacts) {
+		const f = of(r.site_id);
+		if (f) f.closeContactsTotal = r.n;
+	}
+	for (const r of alerts) {
+		const f = of(r.site_id);
+		if (!f) continue;
+		f.alerts[r.severity] += r.n;
+		f.alerts.byKind[r.kind] = (f.alerts.byKind[r.kind] ?? 0) + r.n;
+		if (r.kind === 'delivery_overdue') f.deliveriesOverdue += r.n;
+	}
+	for (const r of unreached) {
+		const f = of(r.site_id);
+		if (f) f.unreached = r.n;
+	}
+	for (const r of due) {
+		const f = of(r.site_id);
+		if (f && r.within) f.releasesDue += r.n;
+	}
+	for (const r of rooms) {
+		const f = of(r.site_id);
+		if (!f) continue;
+		f.capacity = r.capacity;
+		f.awaitingDisinfection = r.awaiting;
+	}
+	for (const s of sites) {
+		// Beds taken: stays under observation at a centralised site.
+		const f = bySite.get(s.id)!;
+		if (s.kind === 'centralised') f.occupied = PHASE_MODES.reduce((n, mode) => n + f.observing[mode], 0);
+	}
+	const distinctContacts = contacts.find((r) => r.site_id === null)?.n ?? 0;
+	return { bySite, distinctContacts, due };
+}
+
+async function figuresAcross(
+	database: DbOrTx,
+	sites: readonly ScopeSite[],
+	momentFor: (timeZone: string) => Moment
+) {
+	const bySite = new Map<string, SiteFigures>();
+	let contacts = 0;
+	const due: (q.ReleaseDueRow & { timeZone: string })[] = [];
+	// Sites of one zone share their day's bounds: one set of queries per zone (usually just one).
+	for (const [zone, group] of byZone(sites)) {
+		const part = await figuresOf(database, group, momentFor(zone));
+		for (const [id, f] of part.bySite) bySite.set(id, f);
+		contacts += part.distinctContacts;
+		due.push(...part.due.map((r) => ({ ...r, timeZone: zone })));
+	}
+	const lines = sites.map((s) => ({ ...s, figures: bySite.get(s.id) ?? emptyFigures() }));
+	return {
+		figures: {
+			sites: lines,
+			total: sumFigures(
+				lines.map((l) => l.figures),
+				contacts
+			)
+		} satisfies Figures,
+		due
+	};
+}
+
+export interface Charts {
+	/** The local dates of the history charts, oldest first (the last is today). */
+	days: string[];
+	census: Record<PhaseMode, number[]>;
+	admitted: number[];
+	released: number[];
+	alerts: Partial<Record<AlertKind, number[]>>;
+	/** Releases due per local day from today on. */
+	upcomingDays: string[];
+	upcoming: number[];
+}
+
+async function chartsOf(
+	database: DbOrTx,
+	sites: readonly ScopeSite[],
+	now: Date,
+	due: readonly q.ReleaseDueRow[],
+	mainZone: string
+): Promise<Charts> {
+	const today = localDate(now, mainZone);
+	const days = datesEnding(today, HISTORY_DAYS);
+	const index = new Map(days.map((d, i) => [d, i]));
+	const zeros = () => days.map(() => 0);
+	const census = Object.fromEntries(PHASE_MODES.map((m) => [m, zeros()])) as Record<PhaseMode, number[]>;
+	const admitted = zeros();
+	const released = zeros();
+	const alerts: Partial<Record<AlertKind, number[]>> = {};
+	for (const [zone, group] of byZone(sites)) {
+		const ids = group.map((s) => s.id);
+		const zoneDays = datesEnding(localDate(now, zone), HISTORY_DAYS);
+		// Each past day as of its end; today as of now.
+		const points = zoneDays.map((d, i) => (i === zoneDays.length - 1 ? now : dayBounds(d, zone).end));
+		const from = dayBounds(zoneDays[0]!, zone).start;
+		const [observing, flows, raised] = await Promise.all([
+			q.observingAt(database, ids, points),
+			q.flowsPerDay(database, ids, from, now, zone),
+			q.alertsPerDay(database, ids, from, now, zone)
+		]);
+		for (const r of observing) census[r.mode][r.point - 1]! += r.n;
+		for (const r of flows) {
+			const i = index.get(r.day);
+			if (i !== undefined) (r.kind === 'admitted' ? admitted : released)[i]! += r.n;
+		}
+		for (const r of raised) {
+			const i = index.get(r.day);
+			if (i === undefined) continue;
+			(alerts[r.kind] ??= zeros())[i]! += r.n;
+		}
+	}
+	const upcomingDays = datesFrom(today, UPCOMING_DAYS);
+	const upIndex = new Map(upcomingDays.map((d, i) => [d, i]));
+	const upcoming = upcomingDays.map(() => 0);
+	for (const r of due) {
+		const i = upIndex.get(r.due_date);
+		if (i !== undefined) upcoming[i]! += r.n;
+	}
+	// Kinds in their fixed order, only those that occurred.
+	const ordered: Partial<Record<AlertKind, number[]>> = {};
+	for (const k of ALERT_KINDS) if (alerts[k]) ordered[k] = alerts[k];
+	return { days, census, admitted, released, alerts: ordered, upcomingDays, upcoming };
+}
+
+export interface Dashboard extends Figures {
+	asOf: Date;
+	today: string;
+	timeZone: string;
+	charts: Charts;
+}
+
+/** The live dashboard at `now`. */
+export async function dashboard(principal: Principal, now = new Date()): Promise<Dashboard> {
+	const database = db();
+	const sites = await sitesInScope(principal, database);
+	const mainZone = sites[0]?.timeZone ?? 'Asia/Shanghai';
+	const { figures, due } = await figuresAcross(database, sites, (zone) => liveMoment(now, zone));
+	const charts = await chartsOf(database, sites, now, due, mainZone);
+	return { ...figures, asOf: now, today: localDate(now, mainZone), timeZone: mainZone, charts };
+}
+
+export interface DailyReport extends Figures {
+	date: string;
+	/** The end of the day in the main zone: the instant the figures stand at. */
+	asOf: Date;
+	timeZone: string;
+}
+
+/** The figures as of the end of `date` in each site's zone (the caller checks the date is past). */
+export async function dailyReport(principal: Principal, date: string): Promise<DailyReport> {
+	const database = db();
+	const sites = await sitesInScope(principal, database);
+	const mainZone = sites[0]?.timeZone ?? 'Asia/Shanghai';
+	const { figures } = await figuresAcross(database, sites, (zone) => dayMoment(date, zone));
+	return { ...figures, date, asOf: dayBounds(date, mainZone).end, timeZone: mainZone };
+}
+
+/** The zone a principal's dates are read in (the first site's, or the default). */
+export async function mainZoneOf(principal: Principal): Promise<string> {
+	const sites = await sitesInScope(principal);
+	return sites[0]?.timeZone ?? 'Asia/Shanghai';
+}

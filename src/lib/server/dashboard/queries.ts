@@ -1,0 +1,361 @@
+/**
+ * The dashboard's and the daily report's counting, as a few aggregate queries over the recorded facts:
+ * stay events (admission, phase change, handover, release, other outcomes), alerts, calls and readings.
+ *
+ * A stay's state at an instant T comes from its events known before T (an event is known from
+ * `greatest(occurred_at, recorded_at)`): the site of its latest event, the phase of its latest phase
+ * change (0 before any), and whether that latest event ended it. Because rows are only ever added with
+ * the current time, a figure as of a past instant never changes afterwards.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { AlertKind, Severity } from '../../domain/dashboard';
+import type { PhaseMode } from '../../domain/plan';
+import type { DbOrTx } from '../db';
+
+export function rowsOf<T>(result: unknown): T[] {
+	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** A list of ids or instants as one array parameter (drizzle would spread a JS array into a list). */
+const uuids = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+const instants = (ts: readonly Date[]) =>
+	sql`${`{${ts.map((t) => t.toISOString()).join(',')}}`}::timestamptz[]`;
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/** When an event became known: it had happened and it had been written down. */
+const KNOWN = sql.raw('greatest(e.occurred_at, e.recorded_at)');
+
+/**
+ * The state segments of stays up to `until`: from one event to the next, which site managed the stay,
+ * in which phase, and whether it had ended. The `pgrp` window numbers phase changes so that every row
+ * carries the phase of the latest change before it.
+ */
+function segments(until: Date): SQL {
+	return sql`
+		ev as (
+			select e.id, e.stay_id, e.kind, e.site_id, ${KNOWN} as at,
+				case when e.kind in ('phase_changed', 'handed_over')
+					then coalesce(e.data->>'to', e.data->>'toPhase')::int end as to_phase
+			from stay_events e
+			where e.kind in ('admitted', 'phase_changed', 'handed_over', 'site_transferred', 'released', 'outcome')
+				and ${KNOWN} < ${at(until)}
+		),
+		grp as (
+			select ev.*, count(ev.to_phase) over (partition by ev.stay_id order by ev.at, ev.id) as pgrp from ev
+		),
+		seg as (
+			select grp.stay_id, grp.site_id, grp.kind in ('released', 'outcome') as ended,
+				coalesce(first_value(grp.to_phase) over (partition by grp.stay_id, grp.pgrp order by grp.at, grp.id), 0)
+					as phase_index,
+				grp.at as from_at,
+				lead(grp.at) over (partition by grp.stay_id order by grp.at, grp.id) as to_at
+			from grp
+		)`;
+}
+
+/** Segments in force at each of the instants (known before it, and not yet followed by another event). */
+const covering = sql`pts.t > seg.from_at and (seg.to_at is null or seg.to_at >= pts.t)`;
+
+export interface ObservingRow {
+	point: number;
+	site_id: string;
+	mode: PhaseMode;
+	n: number;
+}
+
+/**
+ * Stays under observation at each instant (1-based `point` in the order given), by site and phase:
+ * the census of the chart, and with one instant the "under observation now" figure.
+ */
+export async function observingAt(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	points: readonly Date[]
+): Promise<ObservingRow[]> {
+	if (!siteIds.length || !points.length) return [];
+	const until = new Date(Math.max(...points.map((p) => p.getTime())));
+	const rows = rowsOf<ObservingRow>(
+		await db.execute(sql`
+			with ${segments(until)},
+			pts as (select u.t, u.i from unnest(${instants(points)}) with ordinality as u(t, i))
+			select pts.i::int as point, seg.site_id, s.plan_phases -> seg.phase_index ->> 'mode' as mode,
+				count(*)::int as n
+			from pts
+			join seg on ${covering}
+			join stays s on s.id = seg.stay_id
+			where not seg.ended and seg.site_id = any(${uuids(siteIds)})
+			group by 1, 2, 3`)
+	);
+	return rows.map((r) => ({ ...r, point: Number(r.point), n: Number(r.n) }));
+}
+
+export interface FlowRow {
+	site_id: string;
+	admitted_today: number;
+	released_today: number;
+	released_total: number;
+	transferred_today: number;
+	transferred_total: number;
+}
+
+/** Admissions, releases and transfers to hospital known in [dayStart, asOf), and in total before asOf. */
+export async function flows(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	dayStart: Date,
+	asOf: Date
+): Promise<FlowRow[]> {
+	if (!siteIds.length) return [];
+	const today = sql`e.at >= ${at(dayStart)}`;
+	const transferred = sql`e.kind = 'outcome' and e.outcome = 'transferred_hospital'`;
+	const rows = rowsOf<FlowRow>(
+		await db.execute(sql`
+			select e.site_id,
+				count(*) filter (where e.kind = 'admitted' and ${today})::int as admitted_today,
+				count(*) filter (where e.kind = 'released' and ${today})::int as released_today,
+				count(*) filter (where e.kind = 'released')::int as released_total,
+				count(*) filter (where ${transferred} and ${today})::int as transferred_today,
+				count(*) filter (where ${transferred})::int as transferred_total
+			from (
+				select e.site_id, e.kind, e.data->>'outcome' as outcome, ${KNOWN} as at
+				from stay_events e
+				where e.kind in ('admitted', 'released', 'outcome') and ${KNOWN} < ${at(asOf)}
+					and e.site_id = any(${uuids(siteIds)})
+			) e
+			group by e.site_id`)
+	);
+	return rows.map((r) => ({
+		site_id: r.site_id,
+		admitted_today: Number(r.admitted_today),
+		released_today: Number(r.released_today),
+		released_total: Number(r.released_total),
+		transferred_today: Number(r.transferred_today),
+		transferred_total: Number(r.transferred_total)
+	}));
+}
+
+/**
+ * Close contacts tracked in total: people admitted as close contacts before asOf, per admitting site,
+ * and (site_id null) once each over every site in scope.
+ */
+export async function closeContacts(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	asOf: Date
+): Promise<{ site_id: string | null; n: number }[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<{ site_id: string | null; n: number }>(
+		await db.execute(sql`
+			select e.site_id, count(distinct s.resident_id)::int as n
+			from stay_events e
+			join stays s on s.id = e.stay_id
+			where e.kind = 'admitted' and s.category = 'close_contact' and ${KNOWN} < ${at(asOf)}
+				and e.site_id = any(${uuids(siteIds)})
+			group by grouping sets ((e.site_id), ())`)
+	);
+	return rows.map((r) => ({ site_id: r.site_id, n: Number(r.n) }));
+}
+
+export interface AlertRow {
+	site_id: string;
+	kind: AlertKind;
+	severity: Severity;
+	n: number;
+}
+
+/**
+ * Alerts active (open or acknowledged) at asOf, by the site managing the stay then: raised before it
+ * and not yet resolved. Severity is the alert's highest, as stored.
+ */
+export async function activeAlerts(db: DbOrTx, siteIds: readonly string[], asOf: Date): Promise<AlertRow[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<AlertRow>(
+		await db.execute(sql`
+			with ${segments(asOf)},
+			pts as (select ${at(asOf)} as t)
+			select seg.site_id, a.kind, a.severity, count(*)::int as n
+			from alerts a
+			join seg on seg.stay_id = a.stay_id
+			join pts on ${covering}
+			where a.first_triggered_at < ${at(asOf)} and (a.resolved_at is null or a.resolved_at >= ${at(asOf)})
+				and seg.site_id = any(${uuids(siteIds)})
+			group by 1, 2, 3`)
+	);
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/**
+ * Home isolators still unreached in a call slot at asOf: under observation in a home phase at a
+ * community, with a failed call in the slot, no reached call in it, and no reading since it opened
+ * (a self-report counts as heard from, as on the call list).
+ */
+export async function unreached(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	asOf: Date,
+	slot: { slot: 'morning' | 'evening'; slotDate: string; opened: Date }
+): Promise<{ site_id: string; n: number }[]> {
+	if (!siteIds.length) return [];
+	const inSlot = sql`c.stay_id = seg.stay_id and c.slot = ${slot.slot} and c.slot_date = ${slot.slotDate}
+		and c.attempted_at < ${at(asOf)}`;
+	const rows = rowsOf<{ site_id: string; n: number }>(
+		await db.execute(sql`
+			with ${segments(asOf)},
+			pts as (select ${at(asOf)} as t)
+			select seg.site_id, count(*)::int as n
+			from seg
+			join pts on ${covering}
+			join stays s on s.id = seg.stay_id
+			join sites si on si.id = seg.site_id and si.kind = 'community'
+			where not seg.ended and seg.site_id = any(${uuids(siteIds)})
+				and s.plan_phases -> seg.phase_index ->> 'mode' <> 'centralised'
+				and exists (select 1 from calls c where ${inSlot} and c.outcome <> 'reached')
+				and not exists (select 1 from calls c where ${inSlot} and c.outcome = 'reached')
+				and not exists (
+					select 1 from readings r
+					where r.stay_id = seg.stay_id and r.taken_at >= ${at(slot.opened)} and r.taken_at < ${at(asOf)}
+				)
+			group by 1`)
+	);
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+export interface ReleaseDueRow {
+	site_id: string;
+	due_date: string;
+	within: boolean;
+	n: number;
+}
+
+/**
+ * Stays under observation at asOf whose release falls in [asOf, asOf + horizonDays), by local due date
+ * in `timeZone`, and whether it falls within the first `withinDays`. The release instant is the plan's
+ * as it stood at asOf: extensions decided later are left out.
+ */
+export async function releasesDue(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	asOf: Date,
+	timeZone: string,
+	withinDays: number,
+	horizonDays: number
+): Promise<ReleaseDueRow[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<ReleaseDueRow>(
+		await db.execute(sql`
+			with ${segments(asOf)},
+			pts as (select ${at(asOf)} as t),
+			due as (
+				select seg.site_id, s.period_start
+					+ ((select sum((p->>'days')::numeric) from jsonb_array_elements(s.plan_phases) p) * 24
+						+ coalesce((select sum((x->>'hours')::numeric) from jsonb_array_elements(s.extensions) x
+							where (x->>'at')::timestamptz < ${at(asOf)}), 0)) * interval '1 hour' as due_at
+				from seg
+				join pts on ${covering}
+				join stays s on s.id = seg.stay_id
+				where not seg.ended and seg.site_id = any(${uuids(siteIds)})
+			)
+			select site_id, to_char(due_at at time zone ${timeZone}, 'YYYY-MM-DD') as due_date,
+				due_at < ${at(asOf)} + make_interval(days => ${withinDays}) as within, count(*)::int as n
+			from due
+			where due_at >= ${at(asOf)} and due_at < ${at(asOf)} + make_interval(days => ${horizonDays})
+			group by 1, 2, 3`)
+	);
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+export interface RoomRow {
+	site_id: string;
+	capacity: number;
+	awaiting: number;
+}
+
+/** Beds and rooms awaiting terminal disinfection now, from the rooms themselves. */
+export async function roomsNow(db: DbOrTx, siteIds: readonly string[]): Promise<RoomRow[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<RoomRow>(
+		await db.execute(sql`
+			select r.site_id, coalesce(sum(r.capacity) filter (where r.status <> 'out_of_service'), 0)::int as capacity,
+				count(*) filter (where r.status = 'needs_disinfection')::int as awaiting
+			from rooms r
+			where r.site_id = any(${uuids(siteIds)})
+			group by 1`)
+	);
+	return rows.map((r) => ({ ...r, capacity: Number(r.capacity), awaiting: Number(r.awaiting) }));
+}
+
+/**
+ * Beds and rooms awaiting terminal disinfection at a past instant, from the record: beds of rooms that
+ * existed then; a room awaited disinfection when a stay had left it (release, other outcome, handover)
+ * and no "mark clean" was audited for it between that departure and asOf.
+ */
+export async function roomsAt(db: DbOrTx, siteIds: readonly string[], asOf: Date): Promise<RoomRow[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<RoomRow>(
+		await db.execute(sql`
+			with vacated as (
+				select (e.data->>'roomId')::uuid as room_id, max(${KNOWN}) as at
+				from stay_events e
+				where e.kind in ('released', 'outcome', 'handed_over') and e.data->>'roomId' is not null
+					and ${KNOWN} < ${at(asOf)}
+				group by 1
+			),
+			waiting as (
+				select v.room_id from vacated v
+				where not exists (
+					select 1 from audit_log a
+					where a.entity = 'room' and a.action = 'mark_clean' and a.entity_id = v.room_id::text
+						and a.at >= v.at and a.at < ${at(asOf)}
+				)
+			)
+			select r.site_id, coalesce(sum(r.capacity), 0)::int as capacity,
+				count(w.room_id)::int as awaiting
+			from rooms r
+			left join waiting w on w.room_id = r.id
+			where r.site_id = any(${uuids(siteIds)}) and r.created_at < ${at(asOf)}
+			group by 1`)
+	);
+	return rows.map((r) => ({ ...r, capacity: Number(r.capacity), awaiting: Number(r.awaiting) }));
+}
+
+/** Admissions and releases per local day in [from, to), in scope of the event's site. */
+export async function flowsPerDay(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	from: Date,
+	to: Date,
+	timeZone: string
+): Promise<{ day: string; kind: 'admitted' | 'released'; n: number }[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<{ day: string; kind: 'admitted' | 'released'; n: number }>(
+		await db.execute(sql`
+			select to_char(${KNOWN} at time zone ${timeZone}, 'YYYY-MM-DD') as day, e.kind, count(*)::int as n
+			from stay_events e
+			where e.kind in ('admitted', 'released') and ${KNOWN} >= ${at(from)} and ${KNOWN} < ${at(to)}
+				and e.site_id = any(${uuids(siteIds)})
+			group by 1, 2`)
+	);
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/** Alerts raised per local day in [from, to) by kind, in scope of the site managing the stay now. */
+export async function alertsPerDay(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	from: Date,
+	to: Date,
+	timeZone: string
+): Promise<{ day: string; kind: AlertKind; n: number }[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<{ day: string; kind: AlertKind; n: number }>(
+		await db.execute(sql`
+			select to_char(a.first_triggered_at at time zone ${timeZone}, 'YYYY-MM-DD') as day, a.kind,
+				count(*)::int as n
+			from alerts a
+			join stays s on s.id = a.stay_id
+			where a.first_triggered_at >= ${at(from)} and a.first_triggered_at < ${at(to)}
+				and s.site_id = any(${uuids(siteIds)})
+			group by 1, 2`)
+	);
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
