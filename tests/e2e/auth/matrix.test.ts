@@ -243,6 +243,12 @@ const MATRIX: Record<string, Spec> = {
 		{ as: 'clinician', path: `/sites/${fx.siteC01Id}/tests`, allow: false },
 		{ as: 'resident', path: `/sites/${fx.siteC01Id}/tests`, allow: false }
 	],
+	'GET /dashboard': only(STAFF_ROLES, '/dashboard'),
+	'GET /dashboard/report': only(STAFF_ROLES, '/dashboard/report'),
+	'GET /dashboard/report/csv': only(STAFF_ROLES, '/dashboard/report/csv?date=2026-01-05'),
+	'GET /dashboard/exports': only(STAFF_ROLES, '/dashboard/exports'),
+	// An empty form: sent back to the form with its messages, nothing exported.
+	'POST /dashboard/exports/download': only(STAFF_ROLES, '/dashboard/exports/download', { form: {} }),
 	'GET /alerts': only(STAFF_ROLES, '/alerts'),
 	'POST /alerts?/acknowledge': only(STAFF_ROLES, '/alerts?/acknowledge', { form: { alertId: 'x' } }),
 	'POST /alerts?/resolve': only(STAFF_ROLES, '/alerts?/resolve', { form: { alertId: 'x' } }),
