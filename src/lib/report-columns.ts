@@ -8,6 +8,7 @@ import { m } from './paraglide/messages';
 /** The report's columns, in the order of the printed table. */
 export function reportColumns(): { key: string; label: string; value: (f: SiteFigures) => number }[] {
 	return [
+		{ key: 'observing', label: m.dash_col_observing(), value: observingTotal },
 		{ key: 'centralised', label: m.dash_mode_centralised(), value: (f) => f.observing.centralised },
 		{ key: 'home_isolation', label: m.dash_mode_home_isolation(), value: (f) => f.observing.home_isolation },
 		{
@@ -15,7 +16,6 @@ export function reportColumns(): { key: string; label: string; value: (f: SiteFi
 			label: m.dash_mode_home_monitoring(),
 			value: (f) => f.observing.home_monitoring
 		},
-		{ key: 'observing', label: m.dash_col_observing(), value: observingTotal },
 		{ key: 'admitted_today', label: m.dash_admitted_today(), value: (f) => f.admittedToday },
 		{ key: 'released_today', label: m.dash_col_released_today(), value: (f) => f.releasedToday },
 		{ key: 'released_total', label: m.dash_col_released_total(), value: (f) => f.releasedTotal },

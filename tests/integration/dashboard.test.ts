@@ -12,8 +12,10 @@ import { idCheckChar } from '../../src/lib/domain/id-number';
 import { admissionSchema } from '../../src/lib/schemas/admission';
 import { outcomeSchema } from '../../src/lib/schemas/stays';
 import { admit } from '../../src/lib/server/admission/admit';
+import { emptyFigures } from '../../src/lib/domain/dashboard';
 import { dailyReport, dashboard } from '../../src/lib/server/dashboard';
 import * as t from '../../src/lib/server/db/schema';
+import { createLiveHub, type AlertChange } from '../../src/lib/server/live';
 import { recordOutcome } from '../../src/lib/server/stays/changes';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { makePlan, makeResident, makeRoom, makeSite, uniqueKey } from './helpers/factories';
@@ -208,22 +210,7 @@ function flat(f: Awaited<ReturnType<typeof dailyReport>>['total']) {
 const site = (r: { sites: { id: string; figures: Parameters<typeof flat>[0] }[] }, id: string) =>
 	flat(r.sites.find((s) => s.id === id)!.figures);
 
-const zero = flat({
-	observing: { centralised: 0, home_isolation: 0, home_monitoring: 0 },
-	admittedToday: 0,
-	releasedToday: 0,
-	releasedTotal: 0,
-	transferredToday: 0,
-	transferredTotal: 0,
-	closeContactsTotal: 0,
-	alerts: { critical: 0, warning: 0, byKind: {} },
-	unreached: 0,
-	deliveriesOverdue: 0,
-	occupied: 0,
-	capacity: 0,
-	awaitingDisinfection: 0,
-	releasesDue: 0
-});
+const zero = flat(emptyFigures());
 
 /** Hand-counted, per site, as of the end of each day. */
 const EXPECTED = {
@@ -346,6 +333,13 @@ describe('the dashboard', () => {
 describe('a past report', () => {
 	it('does not change after later admissions, outcomes and late entries', async () => {
 		const before = await dailyReport(admin, '2026-03-02');
+		// Live pages hear of the admission (a stay change) on the alerts channel.
+		const hub = createLiveHub(tdb);
+		let heard: (c: AlertChange) => void = () => {};
+		const change = new Promise<AlertChange>((resolve) => (heard = resolve));
+		const stop = await hub.subscribe((c) => {
+			if (c.topic === 'stays') heard(c);
+		});
 		const staff = await makeStaff(tdb.db, 'site_staff', [ids.c1!, ids.k1!]);
 		const first17 = '41081119900302123';
 		const admitted = await admit(
@@ -364,6 +358,9 @@ describe('a past report', () => {
 			})
 		);
 		expect(admitted.ok).toBe(true);
+		expect(await change).toEqual({ stayId: '', siteId: ids.c1, topic: 'stays' });
+		stop();
+		await hub.close();
 		// S6 moves away, entered today but dated back to 2 Mar 10:00.
 		const [s6] = await tdb.db.select().from(t.stays).where(eq(t.stays.id, ids.s6!));
 		const outcome = await recordOutcome(

@@ -311,7 +311,9 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 					floor,
 					number: `${floor}${String(n).padStart(2, '0')}`,
 					capacity: n % 5 === 0 ? 2 : 1,
-					walkOrder: n
+					walkOrder: n,
+					// The rooms were there before the demo's first admission (past daily reports count their beds).
+					createdAt: new Date(now.getTime() - 60 * 86_400_000)
 				});
 			}
 		}
