@@ -103,7 +103,7 @@ async function figuresOf(database: DbOrTx, sites: readonly ScopeSite[], m: Momen
 	const ids = sites.map((s) => s.id);
 	const zone = sites[0]!.timeZone;
 	const [observing, flows, contacts, alerts, unreached, due, rooms] = await Promise.all([
-		q.observingAt(database, ids, [m.asOf]),
+		q.observingAt(database, ids, m.asOf),
 		q.flows(database, ids, m.dayStart, m.asOf),
 		q.closeContacts(database, ids, m.asOf),
 		q.activeAlerts(database, ids, m.asOf),
@@ -228,11 +228,13 @@ async function chartsOf(
 		const points = zoneDays.map((d, i) => (i === zoneDays.length - 1 ? now : dayBounds(d, zone).end));
 		const from = dayBounds(zoneDays[0]!, zone).start;
 		const [observing, flows, raised] = await Promise.all([
-			q.observingAt(database, ids, points),
+			q.censusAt(database, ids, points),
 			q.flowsPerDay(database, ids, from, now, zone),
 			q.alertsPerDay(database, ids, from, now, zone)
 		]);
-		for (const r of observing) census[r.mode][r.point - 1]! += r.n;
+		observing.forEach((rows, i) => {
+			for (const r of rows) census[r.mode][i]! += r.n;
+		});
 		for (const r of flows) {
 			const i = index.get(r.day);
 			if (i !== undefined) (r.kind === 'admitted' ? admitted : released)[i]! += r.n;

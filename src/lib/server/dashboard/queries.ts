@@ -27,29 +27,35 @@ const KNOWN = sql.raw('greatest(e.occurred_at, e.recorded_at)');
 
 /**
  * The state segments of stays up to `until`: from one event to the next, which site managed the stay,
- * in which phase, and whether it had ended. The `pgrp` window numbers phase changes so that every row
- * carries the phase of the latest change before it.
+ * in which phase (of the stay's own plan snapshot, `phases`), and whether it had ended. A stay only ever
+ * moves forward through its phases, so the phase at an event is the highest reached so far: one window
+ * (one sort) gives the phase and the next event together.
+ *
+ * Only stays that can be under observation at or after `since` are read: active ones, and ended ones
+ * whose end happened or was written down (`updated_at`) since then; `only` narrows them further (the
+ * stays with an alert, a failed call). At city scale this keeps the windows to the live stays.
  */
-function segments(until: Date): SQL {
+function segments(until: Date, since: Date | null, only?: SQL): SQL {
+	const live = since
+		? sql`and (s0.status = 'active' or s0.outcome_at >= ${at(since)} or s0.updated_at >= ${at(since)})`
+		: sql``;
 	return sql`
 		ev as (
-			select e.id, e.stay_id, e.kind, e.site_id, ${KNOWN} as at,
+			select e.id, e.stay_id, e.kind, e.site_id, ${KNOWN} as at, s0.plan_phases as phases,
 				case when e.kind in ('phase_changed', 'handed_over')
 					then coalesce(e.data->>'to', e.data->>'toPhase')::int end as to_phase
 			from stay_events e
+			join stays s0 on s0.id = e.stay_id ${live}
 			where e.kind in ('admitted', 'phase_changed', 'handed_over', 'site_transferred', 'released', 'outcome')
-				and ${KNOWN} < ${at(until)}
-		),
-		grp as (
-			select ev.*, count(ev.to_phase) over (partition by ev.stay_id order by ev.at, ev.id) as pgrp from ev
+				and ${KNOWN} < ${at(until)} ${only ? sql`and e.stay_id in (${only})` : sql``}
 		),
 		seg as (
-			select grp.stay_id, grp.site_id, grp.kind in ('released', 'outcome') as ended,
-				coalesce(first_value(grp.to_phase) over (partition by grp.stay_id, grp.pgrp order by grp.at, grp.id), 0)
-					as phase_index,
-				grp.at as from_at,
-				lead(grp.at) over (partition by grp.stay_id order by grp.at, grp.id) as to_at
-			from grp
+			select ev.stay_id, ev.site_id, ev.kind in ('released', 'outcome') as ended, ev.phases,
+				coalesce(max(ev.to_phase) over w, 0) as phase_index,
+				ev.at as from_at,
+				lead(ev.at) over w as to_at
+			from ev
+			window w as (partition by ev.stay_id order by ev.at, ev.id)
 		)`;
 }
 
@@ -57,36 +63,75 @@ function segments(until: Date): SQL {
 const covering = sql`pts.t > seg.from_at and (seg.to_at is null or seg.to_at >= pts.t)`;
 
 export interface ObservingRow {
-	point: number;
 	site_id: string;
 	mode: PhaseMode;
 	n: number;
 }
 
-/**
- * Stays under observation at each instant (1-based `point` in the order given), by site and phase:
- * the census of the chart, and with one instant the "under observation now" figure.
- */
+/** Stays under observation at an instant, by site and phase. */
 export async function observingAt(
 	db: DbOrTx,
 	siteIds: readonly string[],
-	points: readonly Date[]
+	asOf: Date
 ): Promise<ObservingRow[]> {
-	if (!siteIds.length || !points.length) return [];
-	const until = new Date(Math.max(...points.map((p) => p.getTime())));
+	if (!siteIds.length) return [];
 	const rows = rowsOf<ObservingRow>(
 		await db.execute(sql`
-			with ${segments(until)},
-			pts as (select u.t, u.i from unnest(${instants(points)}) with ordinality as u(t, i))
-			select pts.i::int as point, seg.site_id, s.plan_phases -> seg.phase_index ->> 'mode' as mode,
-				count(*)::int as n
-			from pts
-			join seg on ${covering}
-			join stays s on s.id = seg.stay_id
+			with ${segments(asOf, asOf)},
+			pts as (select ${at(asOf)} as t)
+			select seg.site_id, seg.phases -> seg.phase_index ->> 'mode' as mode, count(*)::int as n
+			from seg
+			join pts on ${covering}
 			where not seg.ended and seg.site_id = any(${uuids(siteIds)})
-			group by 1, 2, 3`)
+			group by 1, 2`)
 	);
-	return rows.map((r) => ({ ...r, point: Number(r.point), n: Number(r.n) }));
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/**
+ * The census at each of the instants (ascending), by site and phase: the state at the first, then what
+ * changed between one instant and the next (a stay counts at t while its segment began before t and its
+ * next event came at or after t), so the cost grows with the events, not with events × instants.
+ * Returns one list of rows per instant.
+ */
+export async function censusAt(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	points: readonly Date[]
+): Promise<ObservingRow[][]> {
+	if (!siteIds.length || !points.length) return points.map(() => []);
+	const first = points[0]!;
+	const last = points[points.length - 1]!;
+	const [base, deltas] = await Promise.all([
+		observingAt(db, siteIds, first),
+		db.execute(sql`
+			with ${segments(last, first)}
+			select seg.site_id, seg.phases -> seg.phase_index ->> 'mode' as mode,
+				width_bucket(x.at, ${instants(points)})::int as bucket, sum(x.d)::int as n
+			from seg
+			cross join lateral (values (seg.from_at, 1), (seg.to_at, -1)) as x(at, d)
+			where not seg.ended and seg.site_id = any(${uuids(siteIds)})
+				and x.at >= ${at(first)} and x.at < ${at(last)}
+			group by 1, 2, 3`)
+	]);
+	const key = (r: { site_id: string; mode: string }) => `${r.site_id}|${r.mode}`;
+	const running = new Map(base.map((r) => [key(r), { ...r }]));
+	const byBucket = new Map<number, (ObservingRow & { bucket: number })[]>();
+	for (const r of rowsOf<ObservingRow & { bucket: number }>(deltas)) {
+		const b = Number(r.bucket);
+		byBucket.set(b, [...(byBucket.get(b) ?? []), { ...r, n: Number(r.n) }]);
+	}
+	const out: ObservingRow[][] = [];
+	for (let k = 1; k <= points.length; k++) {
+		// Changes in [p(k-1), p(k)) fall in bucket k-1 and count from instant k on.
+		for (const d of byBucket.get(k - 1) ?? []) {
+			const row = running.get(key(d)) ?? { site_id: d.site_id, mode: d.mode, n: 0 };
+			row.n += d.n;
+			running.set(key(d), row);
+		}
+		out.push([...running.values()].filter((r) => r.n !== 0).map((r) => ({ ...r })));
+	}
+	return out;
 }
 
 export interface FlowRow {
@@ -169,16 +214,16 @@ export interface AlertRow {
  */
 export async function activeAlerts(db: DbOrTx, siteIds: readonly string[], asOf: Date): Promise<AlertRow[]> {
 	if (!siteIds.length) return [];
+	const activeAt = sql`a.first_triggered_at < ${at(asOf)} and (a.resolved_at is null or a.resolved_at >= ${at(asOf)})`;
 	const rows = rowsOf<AlertRow>(
 		await db.execute(sql`
-			with ${segments(asOf)},
+			with ${segments(asOf, null, sql`select a.stay_id from alerts a where ${activeAt}`)},
 			pts as (select ${at(asOf)} as t)
 			select seg.site_id, a.kind, a.severity, count(*)::int as n
 			from alerts a
 			join seg on seg.stay_id = a.stay_id
 			join pts on ${covering}
-			where a.first_triggered_at < ${at(asOf)} and (a.resolved_at is null or a.resolved_at >= ${at(asOf)})
-				and seg.site_id = any(${uuids(siteIds)})
+			where ${activeAt} and seg.site_id = any(${uuids(siteIds)})
 			group by 1, 2, 3`)
 	);
 	return rows.map((r) => ({ ...r, n: Number(r.n) }));
@@ -200,15 +245,19 @@ export async function unreached(
 		and c.attempted_at < ${at(asOf)}`;
 	const rows = rowsOf<{ site_id: string; n: number }>(
 		await db.execute(sql`
-			with ${segments(asOf)},
+			with ${segments(
+				asOf,
+				asOf,
+				sql`select c.stay_id from calls c where c.slot = ${slot.slot} and c.slot_date = ${slot.slotDate}
+					and c.outcome <> 'reached' and c.attempted_at < ${at(asOf)}`
+			)},
 			pts as (select ${at(asOf)} as t)
 			select seg.site_id, count(*)::int as n
 			from seg
 			join pts on ${covering}
-			join stays s on s.id = seg.stay_id
 			join sites si on si.id = seg.site_id and si.kind = 'community'
 			where not seg.ended and seg.site_id = any(${uuids(siteIds)})
-				and s.plan_phases -> seg.phase_index ->> 'mode' <> 'centralised'
+				and seg.phases -> seg.phase_index ->> 'mode' <> 'centralised'
 				and exists (select 1 from calls c where ${inSlot} and c.outcome <> 'reached')
 				and not exists (select 1 from calls c where ${inSlot} and c.outcome = 'reached')
 				and not exists (
@@ -243,7 +292,7 @@ export async function releasesDue(
 	if (!siteIds.length) return [];
 	const rows = rowsOf<ReleaseDueRow>(
 		await db.execute(sql`
-			with ${segments(asOf)},
+			with ${segments(asOf, asOf)},
 			pts as (select ${at(asOf)} as t),
 			due as (
 				select seg.site_id, s.period_start
