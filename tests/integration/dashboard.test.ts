@@ -4,7 +4,7 @@
  * reading and room cleanings over 1–3 March 2026 in Shanghai time. Every expected number below is counted
  * by hand from the timeline in the comments.
  */
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/lib/domain/access';
@@ -14,6 +14,7 @@ import { outcomeSchema } from '../../src/lib/schemas/stays';
 import { admit } from '../../src/lib/server/admission/admit';
 import { emptyFigures } from '../../src/lib/domain/dashboard';
 import { dailyReport, dashboard } from '../../src/lib/server/dashboard';
+import { exportCsv } from '../../src/lib/server/dashboard/exports';
 import * as t from '../../src/lib/server/db/schema';
 import { createLiveHub, type AlertChange } from '../../src/lib/server/live';
 import { recordOutcome } from '../../src/lib/server/stays/changes';
@@ -382,5 +383,72 @@ describe('a past report', () => {
 		const now = await dashboard(admin);
 		expect(now.total.admittedToday).toBe(1);
 		expect(now.total.observing.home_isolation).toBe(1);
+	});
+});
+
+describe('exports', () => {
+	const base = { from: '2026-03-01', to: '2026-03-03', reveal: false, reason: '' };
+	const NOW = L('2026-03-05 09:00');
+
+	it('lists the residents a site had in the range, masked, and audits the export', async () => {
+		const r = await exportCsv(c1Staff, { ...base, siteId: ids.c1!, kind: 'residents' }, '10.0.0.9', NOW);
+		expect(r.ok).toBe(true);
+		if (!r.ok) return;
+		expect(r.csv.charCodeAt(0)).toBe(0xfeff);
+		const lines = r.csv.slice(1).trim().split('\r\n');
+		expect(lines[0]).toMatch(/^姓名,证件号码,手机号,/);
+		// S1, S2, S4, S5 were at C1 in those days (S1 before its handover); S3 and S6 never were.
+		expect(lines).toHaveLength(1 + 4);
+		expect(r.csv).toMatch(/4108\*{10}\d{3}[\dX]/);
+		expect(r.csv).not.toMatch(/\d{17}[\dX]/);
+		expect(r.csv).toMatch(/138\*{4}\d{4}/);
+		const [row] = await tdb.db
+			.select()
+			.from(t.auditLog)
+			.where(eq(t.auditLog.action, 'export'))
+			.orderBy(desc(t.auditLog.id))
+			.limit(1);
+		expect(row).toMatchObject({ entity: 'site', entityId: ids.c1, actorId: c1Staff.userId, ip: '10.0.0.9' });
+		expect(row!.after).toMatchObject({ kind: 'residents', rows: 4, masked: true });
+	});
+
+	it('gives full details only to an admin with a reason, and keeps the reason', async () => {
+		const staff = await exportCsv(
+			c1Staff,
+			{ ...base, siteId: ids.c1!, kind: 'residents', reveal: true, reason: '核对' },
+			null,
+			NOW
+		);
+		expect(staff).toEqual({ ok: false, error: 'reveal_not_allowed', field: 'reveal' });
+		const r = await exportCsv(
+			admin,
+			{ ...base, siteId: ids.c1!, kind: 'residents', reveal: true, reason: '流调核对' },
+			null,
+			NOW
+		);
+		expect(r.ok && r.csv).toMatch(/\d{17}[\dX]/);
+		const [row] = await tdb.db.select().from(t.auditLog).where(eq(t.auditLog.action, 'export_unmasked'));
+		expect(row!.after).toMatchObject({ masked: false, reason: '流调核对' });
+	});
+
+	it('exports the readings and alerts of the range', async () => {
+		const readings = await exportCsv(admin, { ...base, siteId: ids.k1!, kind: 'readings' }, null, NOW);
+		expect(readings.ok && readings.csv.slice(1).trim().split('\r\n')).toHaveLength(2);
+		expect(readings.ok && readings.csv).toContain('36.5');
+		const alerts = await exportCsv(admin, { ...base, siteId: ids.k1!, kind: 'alerts' }, null, NOW);
+		// At K1: S3's two alerts, and S1's fever (S1 was handed over to K1).
+		expect(alerts.ok && alerts.csv.slice(1).trim().split('\r\n')).toHaveLength(4);
+		expect(alerts.ok && alerts.csv).toContain('联系不上,严重');
+	});
+
+	it('refuses another site, and a range that is not over', async () => {
+		expect(await exportCsv(c1Staff, { ...base, siteId: ids.k1!, kind: 'residents' }, null, NOW)).toEqual({
+			ok: false,
+			error: 'site_not_found',
+			field: 'siteId'
+		});
+		expect(
+			await exportCsv(admin, { ...base, to: '2026-03-06', siteId: ids.c1!, kind: 'residents' }, null, NOW)
+		).toEqual({ ok: false, error: 'date_future', field: 'to' });
 	});
 });
