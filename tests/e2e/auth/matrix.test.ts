@@ -200,6 +200,7 @@ const MATRIX: Record<string, Spec> = {
 	'POST /residents/[residentId]?/release': residentScoped('?/release', { form: {} }),
 	'POST /residents/[residentId]?/recordOutcome': residentScoped('?/recordOutcome', { form: {} }),
 	'POST /residents/[residentId]?/handOver': residentScoped('?/handOver', { form: {} }),
+	'POST /residents/[residentId]?/transfer': residentScoped('?/transfer', { form: {} }),
 	'POST /residents/[residentId]?/recordSample': residentScoped('?/recordSample', { form: {} }),
 	'POST /residents/[residentId]?/recordResult': residentScoped('?/recordResult', { form: {} }),
 	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped,

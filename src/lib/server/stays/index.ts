@@ -3,3 +3,4 @@ export { checklistFor, releaseList, releaseStay, stayPanel } from './release';
 export type { StayChangeError } from './common';
 export { recordResult, recordSample, testSchedule, testsDue } from './tests';
 export { myReleasedStayId, noticeNumber, releaseNotice } from './notice';
+export { transferStay } from './transfer';
