@@ -188,6 +188,9 @@ const MATRIX: Record<string, Spec> = {
 	'POST /clinician/calls/[stayId]?/reveal': callScoped('?/reveal', { form: {} }),
 	'POST /clinician/calls/[stayId]?/save': callScoped('?/save', { form: {} }),
 	'GET /me': only(['resident'], '/me'),
+	'POST /me?/report': only(['resident'], '/me?/report', { form: {} }),
+	'GET /me/tests': only(['resident'], '/me/tests'),
+	'GET /me/help': only(['resident'], '/me/help'),
 	'GET /account/password': only(STAFF_ROLES, '/account/password'),
 	'POST /account/password?/change': only(STAFF_ROLES, '/account/password?/change', {
 		form: { current: 'wrong', next: 'x', confirm: 'y' }
