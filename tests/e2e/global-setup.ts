@@ -82,7 +82,8 @@ async function prepareDatabase(): Promise<Fixture> {
  * Two stays at JZ-C01 for the release journeys, on the 7+3 plan, timed from the real clock:
  * - one 10 days and 3 hours in (plan over, kept on site for its monitoring phase), every test negative
  *   but the last, which is sampled and waits for its result; two normal temperatures today;
- * - one 7 days and 2 hours in, still in its room with an open symptom alert: due for handover.
+ * - one 7 days and 2 hours in, still in its room with an open symptom alert: due for handover;
+ * - one 2 days in, to be moved to another room or site.
  */
 async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 	const now = Date.now();
@@ -92,7 +93,7 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 		.from(t.rooms)
 		.where(and(eq(t.rooms.siteId, siteId), eq(t.rooms.status, 'available'), eq(t.rooms.occupants, 0)))
 		.orderBy(asc(t.rooms.floor), asc(t.rooms.walkOrder))
-		.limit(2);
+		.limit(3);
 	const person = async (n: number, name: string, phone: string) => {
 		const first17 = `41080219850607${String(900 + n)}`;
 		const idNumber = first17 + idCheckChar(first17);
@@ -186,7 +187,10 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 		lastTriggeredAt: new Date(now - 3 * HOUR_MS),
 		lastValue: { symptoms: ['dry_cough'] }
 	});
+	const mover = await person(3, '转房丙', '13900003333');
+	await stayFor(mover.id, rooms[2]!.id, 2 * 24, 0);
 	return {
+		moveResident: { id: mover.id, name: mover.name, roomId: rooms[2]!.id },
 		readyResident: {
 			id: ready.id,
 			name: ready.name,
