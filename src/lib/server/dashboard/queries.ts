@@ -335,17 +335,18 @@ export async function roomsNow(db: DbOrTx, siteIds: readonly string[]): Promise<
 
 /**
  * Beds and rooms awaiting terminal disinfection at a past instant, from the record: beds of rooms that
- * existed then; a room awaited disinfection when a stay had left it (release, other outcome, handover)
- * and no "mark clean" was audited for it between that departure and asOf.
+ * existed then; a room awaited disinfection when a stay had left it (release, other outcome, handover,
+ * transfer) and no "mark clean" was audited for it between that departure and asOf.
  */
 export async function roomsAt(db: DbOrTx, siteIds: readonly string[], asOf: Date): Promise<RoomRow[]> {
 	if (!siteIds.length) return [];
 	const rows = rowsOf<RoomRow>(
 		await db.execute(sql`
 			with vacated as (
-				select (e.data->>'roomId')::uuid as room_id, max(${KNOWN}) as at
+				select coalesce(e.data->>'fromRoomId', e.data->>'roomId')::uuid as room_id, max(${KNOWN}) as at
 				from stay_events e
-				where e.kind in ('released', 'outcome', 'handed_over') and e.data->>'roomId' is not null
+				where e.kind in ('released', 'outcome', 'handed_over', 'room_transferred', 'site_transferred')
+					and coalesce(e.data->>'fromRoomId', e.data->>'roomId') is not null
 					and ${KNOWN} < ${at(asOf)}
 				group by 1
 			),
