@@ -331,6 +331,48 @@ describe('the dashboard', () => {
 	});
 });
 
+describe('rooms awaiting disinfection in a past report', () => {
+	it('counts a room left by a transfer until it is marked clean', async () => {
+		const db = tdb.db;
+		const site = await makeSite(db, { createdAt: L('2026-04-01 08:00') });
+		const a = await makeRoom(db, site.id, { createdAt: L('2026-04-01 08:00') });
+		const b = await makeRoom(db, site.id, { createdAt: L('2026-04-01 08:00') });
+		const person = await makeResident(db, ids.k1!);
+		const plan = (await db.select().from(t.plans).where(eq(t.plans.id, ids.central!)))[0]!;
+		const [s] = await db
+			.insert(t.stays)
+			.values({
+				residentId: person.id,
+				siteId: site.id,
+				roomId: b.id,
+				homeCommunityId: ids.k1!,
+				planId: plan.id,
+				planPhases: plan.phases,
+				planCountsFrom: 'admission',
+				category: 'inbound',
+				admittedAt: L('2026-04-02 09:00'),
+				periodStart: L('2026-04-02 09:00'),
+				releaseDueAt: L('2026-04-12 09:00'),
+				idempotencyKey: uniqueKey('stay')
+			})
+			.returning();
+		const ev = (kind: 'admitted' | 'room_transferred', at: Date, data: Record<string, unknown>) =>
+			db
+				.insert(t.stayEvents)
+				.values({ stayId: s!.id, kind, siteId: site.id, occurredAt: at, recordedAt: at, data });
+		await ev('admitted', L('2026-04-02 09:00'), { roomId: a.id });
+		await ev('room_transferred', L('2026-04-03 10:00'), { fromRoomId: a.id, toRoomId: b.id });
+		await db
+			.insert(t.auditLog)
+			.values({ action: 'mark_clean', entity: 'room', entityId: a.id, at: L('2026-04-04 11:00') });
+		const line = async (date: string) =>
+			(await dailyReport(admin, date)).sites.find((x) => x.id === site.id)!.figures;
+		expect(await line('2026-04-02')).toMatchObject({ awaitingDisinfection: 0, occupied: 1, capacity: 2 });
+		expect(await line('2026-04-03')).toMatchObject({ awaitingDisinfection: 1, occupied: 1 });
+		expect(await line('2026-04-04')).toMatchObject({ awaitingDisinfection: 0, occupied: 1 });
+	});
+});
+
 describe('a past report', () => {
 	it('does not change after later admissions, outcomes and late entries', async () => {
 		const before = await dailyReport(admin, '2026-03-02');
