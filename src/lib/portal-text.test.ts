@@ -68,8 +68,16 @@ describe('extension text', () => {
 describe('needs', () => {
 	it('names a pending test by its plan day and date', () => {
 		const dueAt = new Date(start.getTime() + 6 * DAY_MS);
-		expect(needText({ code: 'test_pending', day: 7, dueAt }, 'zh-CN', 'Asia/Shanghai')).toBe(
+		const after = new Date(dueAt.getTime() + 1);
+		expect(needText({ code: 'test_pending', day: 7, dueAt }, 'zh-CN', 'Asia/Shanghai', after)).toBe(
 			'第 7 天的核酸检测还未做（11月26日 09:00 起）'
+		);
+		expect(needText({ code: 'test_pending', day: 7, dueAt }, 'zh-CN', 'Asia/Shanghai', dueAt)).toBe(
+			'第 7 天的核酸检测还未做（11月26日 09:00 起）'
+		);
+		const before = new Date(dueAt.getTime() - 1);
+		expect(needText({ code: 'test_pending', day: 7, dueAt }, 'en', 'Asia/Shanghai', before)).toBe(
+			'Nucleic-acid test on day 7 (from Nov 26, 09:00)'
 		);
 		expect(needText({ code: 'fever_free_24h' }, 'en', 'Asia/Shanghai')).toBe('24 hours without fever needed');
 		expect(needText({ code: 'temperatures_needed', count: 1 }, 'zh-CN', 'Asia/Shanghai')).toBe(

@@ -51,11 +51,14 @@ export function extensionText(x: ExtensionNote, locale: Locale, timeZone: string
 		: m.pt_extended_hours({ hours: x.hours, reason: x.reason, from, to }, o);
 }
 
-export function needText(n: Need, locale: Locale, timeZone: string): string {
+/** A test not yet taken reads as still to come before its day, and as not done once its day began. */
+export function needText(n: Need, locale: Locale, timeZone: string, now = new Date()): string {
 	const o = { locale };
 	const day = n.day ?? 0;
 	switch (n.code) {
 		case 'test_pending':
+			if (n.dueAt && n.dueAt > now)
+				return m.pt_need_test_upcoming({ day, date: formatDayTime(n.dueAt, locale, timeZone) }, o);
 			return m.pt_need_test_pending(
 				{ day, date: n.dueAt ? formatDayTime(n.dueAt, locale, timeZone) : '' },
 				o

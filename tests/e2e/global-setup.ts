@@ -6,8 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { and, eq, ne, asc } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import { idCheckChar } from '../../src/lib/domain/id-number';
 import { DAY_MS, HOUR_MS, schedule, testWindows } from '../../src/lib/domain/plan';
+import { localInstant, slotOf } from '../../src/lib/domain/slot';
 import { issueAccessCode } from '../../src/lib/server/auth/access-codes';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import type { Db } from '../../src/lib/server/db';
@@ -165,14 +167,19 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 			idempotencyKey: `e2e-test-${readyStay.id}-${i}`
 		});
 	}
-	for (const [i, temperature] of [36.5, 36.6].entries()) {
+	// A normal temperature at 10:30 and 20:30 local each day, so any 24 hours hold exactly two and the
+	// scheduler's first look back finds no missed slot, whatever the time of day the tests run.
+	const times = [-2, -1, 0].flatMap((offset) => {
+		const date = DateTime.fromMillis(now, { zone: 'Asia/Shanghai' }).plus({ days: offset }).toISODate()!;
+		return [10, 20].map((hour) => localInstant(date, hour, 30, 'Asia/Shanghai'));
+	});
+	for (const [i, takenAt] of times.filter((at) => at.getTime() <= now).entries()) {
 		await db.insert(t.readings).values({
 			stayId: readyStay.id,
-			takenAt: new Date(now - (i * 8 + 2) * HOUR_MS),
-			slot: 'extra',
-			slotDate: new Date(now).toISOString().slice(0, 10),
+			takenAt,
+			...slotOf(takenAt, 'Asia/Shanghai'),
 			source: 'staff_round',
-			temperature,
+			temperature: 36.5 + (i % 2) / 10,
 			idempotencyKey: `e2e-reading-${readyStay.id}-${i}`
 		});
 	}
