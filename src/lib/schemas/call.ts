@@ -56,6 +56,8 @@ export const callFormSchema = z.object({
 	needPsychological: z.boolean(),
 	needDetail: z.string().trim().max(300).default(''),
 	note: z.string().trim().max(500).default(''),
+	/** Ticked once the form has asked about a value in the rare tails (vitals.rareTail). */
+	confirmRare: z.boolean(),
 	idempotencyKey: z.string().min(8).max(100)
 });
 
