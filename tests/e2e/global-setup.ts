@@ -14,7 +14,7 @@ import type { Db } from '../../src/lib/server/db';
 import { migrate, openDatabase } from '../../src/lib/server/db';
 import * as t from '../../src/lib/server/db/schema';
 import { seedDemo } from '../../src/lib/server/db/seed';
-import { E2E, FIXTURE_PATH, type Fixture } from './env';
+import { E2E, FIXTURE_PATH, setServerClock, type Fixture } from './env';
 
 async function prepareDatabase(): Promise<Fixture> {
 	rmSync(E2E.dataDir, { recursive: true, force: true });
@@ -60,6 +60,7 @@ async function prepareDatabase(): Promise<Fixture> {
 			)[0]!.id;
 		const [s01] = await db.select().from(t.sites).where(eq(t.sites.code, 'JZ-S01'));
 		const leaving = await releaseFixtures(db, c01!.id, s01!.id);
+		await followUpFixtures(db, s01!.id);
 		return {
 			...leaving,
 			residentStayId: await activeStay(demo!.id),
@@ -198,6 +199,62 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 	};
 }
 
+/**
+ * Six home isolators at JZ-S01, a day and a half into a 7-day home isolation, with no readings: whatever
+ * the time of the run, the clinician's call list has people still owed a call (the demo's own home
+ * isolators may all have reported in the current slot already).
+ */
+async function followUpFixtures(db: Db, communityId: string) {
+	const now = Date.now();
+	const [plan] = await db.select().from(t.plans).where(eq(t.plans.code, 'ed9-home-7'));
+	const names = ['随访甲', '随访乙', '随访丙', '随访丁', '随访戊', '随访己'];
+	for (const [n, name] of names.entries()) {
+		const first17 = `41080219900101${String(910 + n)}`;
+		const idNumber = first17 + idCheckChar(first17);
+		const phone = `1370000${String(1000 + n)}`;
+		const [r] = await db
+			.insert(t.residents)
+			.values({
+				name,
+				idType: 'resident_id',
+				idNumber,
+				idLast4: idNumber.slice(-4),
+				phone,
+				phoneLast4: phone.slice(-4),
+				homeAddress: '焦作市解放区焦北路 12 号',
+				homeCommunityId: communityId,
+				birthDate: '1990-01-01'
+			})
+			.returning();
+		const start = new Date(now - (36 + n) * HOUR_MS);
+		const [s] = await db
+			.insert(t.stays)
+			.values({
+				residentId: r!.id,
+				siteId: communityId,
+				homeCommunityId: communityId,
+				homeAddress: '焦作市解放区焦北路 12 号',
+				planId: plan!.id,
+				planPhases: plan!.phases,
+				planCountsFrom: plan!.countsFrom,
+				category: 'secondary_contact',
+				admittedAt: start,
+				periodStart: start,
+				phaseIndex: 0,
+				releaseDueAt: schedule(start, plan!.phases).releaseAt,
+				idempotencyKey: `e2e-follow-up-${n}`
+			})
+			.returning();
+		await db.insert(t.stayEvents).values({
+			stayId: s!.id,
+			kind: 'admitted',
+			occurredAt: start,
+			siteId: communityId,
+			data: { plan: plan!.code, roomId: null }
+		});
+	}
+}
+
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 60_000) {
 	const started = Date.now();
 	while (Date.now() - started < timeoutMs) {
@@ -215,6 +272,7 @@ async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 60_0
 export default async function globalSetup() {
 	const fixture = await prepareDatabase();
 	writeFileSync(FIXTURE_PATH, JSON.stringify(fixture, null, 2));
+	setServerClock(0);
 	const server = spawn(process.execPath, ['build/index.js'], {
 		env: {
 			...process.env,
@@ -224,6 +282,8 @@ export default async function globalSetup() {
 			PGLITE_DIR: E2E.dataDir,
 			DATABASE_URL: '',
 			LOG_LEVEL: 'warn',
+			// The follow-up pages' clock, which the retry journey steps forward (embedded database only).
+			TEST_CLOCK_FILE: E2E.clockFile,
 			NODE_ENV: 'production'
 		},
 		stdio: ['ignore', 'ignore', 'inherit']

@@ -17,7 +17,7 @@ export function phoneForm(version: number) {
 	return superValidate({ phone: '', version }, zod4(phoneCorrectionSchema), { id: FORM_ID, errors: false });
 }
 
-/** The action: validate, correct, answer with a fresh form over the new version and a message. */
+/** The action: validate, correct, answer with an emptied form over the new version and a message. */
 export async function correctPhoneAction(event: RequestEvent, principal: Principal, residentId: string) {
 	const form = await superValidate(event.request, zod4(phoneCorrectionSchema), { id: FORM_ID });
 	if (!form.valid) return fail(400, { phoneForm: form });
@@ -28,5 +28,8 @@ export async function correctPhoneAction(event: RequestEvent, principal: Princip
 			? setError(form, 'phone', result.error)
 			: setError(form, '', result.error);
 	}
-	return message(await phoneForm(result.version), m.fu_phone_saved({ phone: result.phoneMasked }));
+	// The posted (valid) form, emptied and over the new version: a valid form answers 200, so the page
+	// reloads and shows the corrected number; an unposted empty one would answer 400 and keep the flag.
+	form.data = { phone: '', version: result.version };
+	return message(form, m.fu_phone_saved({ phone: result.phoneMasked }));
 }

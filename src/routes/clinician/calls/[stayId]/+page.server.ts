@@ -39,6 +39,10 @@ export const actions: Actions = {
 		const { principal, stayId } = await requireStay(event, event.params.stayId, 'stay:write');
 		const form = await superValidate(event.request, zod4(callFormSchema), { id: 'call' });
 		if (!form.valid) return fail(400, { form });
+		if (!form.data.outcome) {
+			setError(form, 'outcome', 'call_outcome_required');
+			return fail(400, { form });
+		}
 		const input = callFromForm(stayId, form.data);
 		if (!input.success) {
 			for (const issue of input.error.issues) setError(form, '', issue.message);
