@@ -79,6 +79,31 @@ async function prepareDatabase(): Promise<Fixture> {
 	}
 }
 
+/** A made-up resident of the community with a valid ID number built from a birth date and a serial. */
+async function insertPerson(
+	db: Db,
+	communityId: string,
+	p: { birth: string; n: number; name: string; phone: string }
+) {
+	const first17 = `410802${p.birth}${String(p.n)}`;
+	const idNumber = first17 + idCheckChar(first17);
+	const [r] = await db
+		.insert(t.residents)
+		.values({
+			name: p.name,
+			idType: 'resident_id',
+			idNumber,
+			idLast4: idNumber.slice(-4),
+			phone: p.phone,
+			phoneLast4: p.phone.slice(-4),
+			homeAddress: '焦作市解放区民主路 8 号',
+			homeCommunityId: communityId,
+			birthDate: `${p.birth.slice(0, 4)}-${p.birth.slice(4, 6)}-${p.birth.slice(6)}`
+		})
+		.returning();
+	return r!;
+}
+
 /**
  * Two stays at JZ-C01 for the release journeys, on the 7+3 plan, timed from the real clock:
  * - one 10 days and 3 hours in (plan over, kept on site for its monitoring phase), every test negative
@@ -94,25 +119,8 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 		.where(and(eq(t.rooms.siteId, siteId), eq(t.rooms.status, 'available'), eq(t.rooms.occupants, 0)))
 		.orderBy(asc(t.rooms.floor), asc(t.rooms.walkOrder))
 		.limit(2);
-	const person = async (n: number, name: string, phone: string) => {
-		const first17 = `41080219850607${String(900 + n)}`;
-		const idNumber = first17 + idCheckChar(first17);
-		const [r] = await db
-			.insert(t.residents)
-			.values({
-				name,
-				idType: 'resident_id',
-				idNumber,
-				idLast4: idNumber.slice(-4),
-				phone,
-				phoneLast4: phone.slice(-4),
-				homeAddress: '焦作市解放区民主路 8 号',
-				homeCommunityId: communityId,
-				birthDate: '1985-06-07'
-			})
-			.returning();
-		return r!;
-	};
+	const person = (n: number, name: string, phone: string) =>
+		insertPerson(db, communityId, { birth: '19850607', n: 900 + n, name, phone });
 	const stayFor = async (residentId: string, roomId: string, hoursIn: number, phaseIndex: number) => {
 		const start = new Date(now - hoursIn * HOUR_MS);
 		const sched = schedule(start, plan!.phases);
@@ -209,31 +217,20 @@ async function followUpFixtures(db: Db, communityId: string) {
 	const [plan] = await db.select().from(t.plans).where(eq(t.plans.code, 'ed9-home-7'));
 	const names = ['随访甲', '随访乙', '随访丙', '随访丁', '随访戊', '随访己'];
 	for (const [n, name] of names.entries()) {
-		const first17 = `41080219900101${String(910 + n)}`;
-		const idNumber = first17 + idCheckChar(first17);
-		const phone = `1370000${String(1000 + n)}`;
-		const [r] = await db
-			.insert(t.residents)
-			.values({
-				name,
-				idType: 'resident_id',
-				idNumber,
-				idLast4: idNumber.slice(-4),
-				phone,
-				phoneLast4: phone.slice(-4),
-				homeAddress: '焦作市解放区焦北路 12 号',
-				homeCommunityId: communityId,
-				birthDate: '1990-01-01'
-			})
-			.returning();
+		const r = await insertPerson(db, communityId, {
+			birth: '19900101',
+			n: 910 + n,
+			name,
+			phone: `1370000${String(1000 + n)}`
+		});
 		const start = new Date(now - (36 + n) * HOUR_MS);
 		const [s] = await db
 			.insert(t.stays)
 			.values({
-				residentId: r!.id,
+				residentId: r.id,
 				siteId: communityId,
 				homeCommunityId: communityId,
-				homeAddress: '焦作市解放区焦北路 12 号',
+				homeAddress: '焦作市解放区民主路 8 号',
 				planId: plan!.id,
 				planPhases: plan!.phases,
 				planCountsFrom: plan!.countsFrom,

@@ -83,3 +83,15 @@ export function callFromForm(stayId: string, f: CallFormInput) {
 		idempotencyKey: f.idempotencyKey
 	});
 }
+
+/** The call list's and the handover list's `?communityId=` filter: a community id or nothing. */
+export const communityFilterSchema = z.object({
+	communityId: z
+		.uuid()
+		.optional()
+		.or(z.literal('').transform(() => undefined))
+});
+
+export function communityFilterOf(url: URL) {
+	return communityFilterSchema.safeParse({ communityId: url.searchParams.get('communityId') ?? '' });
+}

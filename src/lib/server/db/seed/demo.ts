@@ -720,7 +720,7 @@ function demoReadings(rng: Rng, p: ReadingPlan): (typeof t.readings.$inferInsert
 /** The home isolator with no reading today: the demo's missed slot. */
 const MISSED_SLOT_RESIDENT = 40;
 
-/** How far back the demo's phone readings are recorded as calls: the call list looks back two days. */
+/** The unanswered stories are told over the last day and a half, across midnight. */
 const CALL_HISTORY_HOURS = 36;
 
 interface DemoCall {
@@ -729,8 +729,8 @@ interface DemoCall {
 }
 
 /**
- * The demo's follow-up calls. Recent phone readings of residents at home become reached calls (the
- * call records the reading). On top, three stories, chosen among residents at home for a day and a
+ * The demo's follow-up calls. The phone readings of residents at home now become reached calls (the
+ * call records the reading), so their call history and their readings tell one story. On top, three stories, chosen among residents at home for a day and a
  * half or more, so every attempt falls inside their stay:
  * - the first does not answer three times in a row over midnight: an unreachable alert;
  * - the second's number turns out to be wrong this morning: the contact details are flagged;
@@ -768,7 +768,7 @@ function demoCalls(
 		)
 			continue;
 		const home = homeStays.some((h) => h.stayId === r.stayId);
-		if (!home || r.source !== 'phone' || r.takenAt.getTime() < since) {
+		if (!home || r.source !== 'phone') {
 			kept.push(r);
 			continue;
 		}

@@ -1,21 +1,14 @@
 import { error } from '@sveltejs/kit';
-import { z } from 'zod';
+import { communityFilterOf } from '$lib/schemas/call';
 import { appConfig } from '$lib/server/app';
 import { requireRole } from '$lib/server/auth/guard';
 import * as clock from '$lib/server/clock';
 import * as followUp from '$lib/server/follow-up';
 import type { PageServerLoad } from './$types';
 
-const filterSchema = z.object({
-	communityId: z
-		.uuid()
-		.optional()
-		.or(z.literal('').transform(() => undefined))
-});
-
 export const load: PageServerLoad = async (event) => {
 	const principal = requireRole(event, 'clinician', 'admin');
-	const filter = filterSchema.safeParse({ communityId: event.url.searchParams.get('communityId') ?? '' });
+	const filter = communityFilterOf(event.url);
 	if (!filter.success) error(400, 'Bad community');
 	const now = clock.now();
 	const list = await followUp.handoverList(
