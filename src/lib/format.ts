@@ -35,6 +35,17 @@ export function formatTime(at: Date, locale: string, timeZone = DEFAULT_TIME_ZON
 	return formatter(locale, timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
 }
 
+/** Month, day and time, as a resident reads a date near now: 11月28日 09:00, Nov 28, 09:00. */
+export function formatDayTime(at: Date, locale: string, timeZone = DEFAULT_TIME_ZONE): string {
+	return formatter(locale, timeZone, {
+		month: 'short',
+		day: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23'
+	}).format(at);
+}
+
 /** A short readable name for a zone, e.g. "Asia/Shanghai (UTC+8)". */
 export function zoneLabel(timeZone: string, at = new Date()): string {
 	const part = formatter('en', timeZone, { timeZoneName: 'shortOffset' })

@@ -229,6 +229,13 @@ export function eventDetailText(kind: string, data: unknown, format: (d: Date) =
 			return [messages[`rel_outcome_${String(d.outcome)}`]?.(), d.hospital, d.reason]
 				.filter(Boolean)
 				.join(' · ');
+		case 'room_transferred':
+		case 'site_transferred':
+			return m.tx_transfer_detail({
+				from: String(d.fromRoom ?? ''),
+				to: String(d.toRoom ?? ''),
+				reason: String(d.reason ?? '')
+			});
 		case 'test_result':
 			return m.test_event_detail({
 				day: Number(d.day ?? 0),

@@ -50,6 +50,8 @@ export interface Fixture {
 	readyResident: { id: string; name: string; phone: string; code: string; roomId: string };
 	/** At JZ-C01: centralised phase just over, an open symptom alert (handover journey). */
 	handoverResident: { id: string; name: string; roomId: string };
+	/** At JZ-C01: two days into the centralised phase (room and site transfer journey). */
+	moveResident: { id: string; name: string; roomId: string };
 	/** The demo device's token (device API), scoped to JZ-C01 and JZ-C02. */
 	deviceToken: string;
 }

@@ -6,8 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { and, eq, ne, asc } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import { idCheckChar } from '../../src/lib/domain/id-number';
 import { DAY_MS, HOUR_MS, schedule, testWindows } from '../../src/lib/domain/plan';
+import { localInstant, slotOf } from '../../src/lib/domain/slot';
 import { issueAccessCode } from '../../src/lib/server/auth/access-codes';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import type { Db } from '../../src/lib/server/db';
@@ -108,7 +110,8 @@ async function insertPerson(
  * Two stays at JZ-C01 for the release journeys, on the 7+3 plan, timed from the real clock:
  * - one 10 days and 3 hours in (plan over, kept on site for its monitoring phase), every test negative
  *   but the last, which is sampled and waits for its result; two normal temperatures today;
- * - one 7 days and 2 hours in, still in its room with an open symptom alert: due for handover.
+ * - one 7 days and 2 hours in, still in its room with an open symptom alert: due for handover;
+ * - one 2 days in, to be moved to another room or site.
  */
 async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 	const now = Date.now();
@@ -118,7 +121,7 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 		.from(t.rooms)
 		.where(and(eq(t.rooms.siteId, siteId), eq(t.rooms.status, 'available'), eq(t.rooms.occupants, 0)))
 		.orderBy(asc(t.rooms.floor), asc(t.rooms.walkOrder))
-		.limit(2);
+		.limit(3);
 	const person = (n: number, name: string, phone: string) =>
 		insertPerson(db, communityId, { birth: '19850607', n: 900 + n, name, phone });
 	const stayFor = async (residentId: string, roomId: string, hoursIn: number, phaseIndex: number) => {
@@ -173,14 +176,19 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 			idempotencyKey: `e2e-test-${readyStay.id}-${i}`
 		});
 	}
-	for (const [i, temperature] of [36.5, 36.6].entries()) {
+	// A normal temperature at 10:30 and 20:30 local each day, so any 24 hours hold exactly two and the
+	// scheduler's first look back finds no missed slot, whatever the time of day the tests run.
+	const times = [-2, -1, 0].flatMap((offset) => {
+		const date = DateTime.fromMillis(now, { zone: 'Asia/Shanghai' }).plus({ days: offset }).toISODate()!;
+		return [10, 20].map((hour) => localInstant(date, hour, 30, 'Asia/Shanghai'));
+	});
+	for (const [i, takenAt] of times.filter((at) => at.getTime() <= now).entries()) {
 		await db.insert(t.readings).values({
 			stayId: readyStay.id,
-			takenAt: new Date(now - (i * 8 + 2) * HOUR_MS),
-			slot: 'extra',
-			slotDate: new Date(now).toISOString().slice(0, 10),
+			takenAt,
+			...slotOf(takenAt, 'Asia/Shanghai'),
 			source: 'staff_round',
-			temperature,
+			temperature: 36.5 + (i % 2) / 10,
 			idempotencyKey: `e2e-reading-${readyStay.id}-${i}`
 		});
 	}
@@ -195,7 +203,10 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 		lastTriggeredAt: new Date(now - 3 * HOUR_MS),
 		lastValue: { symptoms: ['dry_cough'] }
 	});
+	const mover = await person(3, '转房丙', '13900003333');
+	await stayFor(mover.id, rooms[2]!.id, 2 * 24, 0);
 	return {
+		moveResident: { id: mover.id, name: mover.name, roomId: rooms[2]!.id },
 		readyResident: {
 			id: ready.id,
 			name: ready.name,

@@ -61,7 +61,7 @@ describe('per-site thresholds', () => {
 		const saved = await saveThresholds(
 			admin,
 			strict.site.id,
-			{ ...DEFAULTS, fever: 37.5, scale1Warning: 95, version },
+			{ ...DEFAULTS, fever: 37.5, scale1Warning: 95, selfReport: true, version },
 			null
 		);
 		expect(saved).toEqual({ ok: true, version: version + 1 });
@@ -91,11 +91,33 @@ describe('per-site thresholds', () => {
 		expect(await alertKinds(await stayAt(strict), { temperature: 37.4 })).toEqual(['fever:warning']);
 	});
 
+	it('switching self-report off is stored, audited, and undone by restoring the defaults', async () => {
+		const g = await makeGround(tdb.db);
+		const version = (await siteThresholds(g.site.id))!.version;
+		expect((await siteThresholds(g.site.id))!.selfReport).toBe(true);
+		await saveThresholds(admin, g.site.id, { ...DEFAULTS, selfReport: false, version }, null);
+		expect((await siteThresholds(g.site.id))!.selfReport).toBe(false);
+		const [row] = await tdb.db.select().from(t.sites).where(eq(t.sites.id, g.site.id));
+		expect(row!.settings).toEqual({ selfReport: false });
+		const [entry] = await tdb.db
+			.select()
+			.from(t.auditLog)
+			.where(and(eq(t.auditLog.entityId, g.site.id), eq(t.auditLog.action, 'update_thresholds')));
+		expect(entry!.after).toEqual({ selfReport: false });
+		await saveThresholds(admin, g.site.id, { reset: true, version: version + 1 }, null);
+		expect((await siteThresholds(g.site.id))!.selfReport).toBe(true);
+	});
+
 	it('a stale version is refused and changes nothing', async () => {
 		const g = await makeGround(tdb.db);
 		const version = (await siteThresholds(g.site.id))!.version;
 		expect(
-			await saveThresholds(admin, g.site.id, { ...DEFAULTS, fever: 38, version: version + 5 }, null)
+			await saveThresholds(
+				admin,
+				g.site.id,
+				{ ...DEFAULTS, fever: 38, selfReport: true, version: version + 5 },
+				null
+			)
 		).toEqual({
 			ok: false,
 			error: 'site_stale'

@@ -44,7 +44,15 @@ export const outcomeSchema = z.object({
 
 export const handoverSchema = z.object(guarded);
 
+/** A move to another room, at the same site or another one. */
+export const transferSchema = z.object({
+	...guarded,
+	roomId: z.uuid('room_required').optional().or(z.literal('')),
+	reason
+});
+
 export type ExtendInput = z.infer<typeof extendSchema>;
 export type ReleaseInput = z.infer<typeof releaseSchema>;
 export type OutcomeInput = z.infer<typeof outcomeSchema>;
 export type HandoverInput = z.infer<typeof handoverSchema>;
+export type TransferInput = z.infer<typeof transferSchema>;

@@ -21,6 +21,8 @@ export const thresholdsSchema = z
 		scale1Critical: spo2(80, 95),
 		scale2Warning: spo2(80, 92),
 		scale2Critical: spo2(75, 90),
+		/** Residents may report their own readings from the portal. An unchecked box sends nothing. */
+		selfReport: z.boolean().default(false),
 		version: z.number().int().min(0)
 	})
 	.refine((v) => v.feverCritical > v.fever, { path: ['feverCritical'], message: 'critical_above_warning' })

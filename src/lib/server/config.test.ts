@@ -21,6 +21,9 @@ describe('runtime settings', () => {
 
 	it('brings a failed call back after 30 minutes unless told otherwise', () => {
 		expect(loadConfig({}).CALL_RETRY_MINUTES).toBe(30);
+		expect(loadConfig({}).PSYCH_SUPPORT_LINE).toBe('12356');
+		expect(loadConfig({ PSYCH_SUPPORT_LINE: '0391-1234567' }).PSYCH_SUPPORT_LINE).toBe('0391-1234567');
+		expect(() => loadConfig({ PSYCH_SUPPORT_LINE: 'call us' })).toThrow(/PSYCH_SUPPORT_LINE/);
 		expect(loadConfig({ CALL_RETRY_MINUTES: '45' }).CALL_RETRY_MINUTES).toBe(45);
 		expect(() => loadConfig({ CALL_RETRY_MINUTES: '0' })).toThrow(/CALL_RETRY_MINUTES/);
 	});

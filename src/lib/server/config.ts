@@ -29,6 +29,12 @@ const schema = z.object({
 	SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 	/** Minutes a failed follow-up call keeps a resident off the call list before the retry. */
 	CALL_RETRY_MINUTES: z.coerce.number().int().min(1).max(720).default(30),
+	/** The psychological support line residents see on their help page (national line 12356 by default). */
+	PSYCH_SUPPORT_LINE: z
+		.string()
+		.trim()
+		.regex(/^[0-9-]{3,20}$/, 'PSYCH_SUPPORT_LINE must be a phone number')
+		.default('12356'),
 	/** The public URL (adapter-node reads it for form posts); we print it and use it in links. */
 	ORIGIN: z.string().trim().optional(),
 	/**

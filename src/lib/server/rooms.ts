@@ -3,7 +3,7 @@
  * waits as `needs_disinfection` until staff mark it clean, with who and when. Only then is it offered
  * at admission again (admission takes `available` or `occupied` rooms with a free bed).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Principal } from '../domain/access';
 import { audit } from './audit';
 import { db } from './db';
@@ -49,4 +49,36 @@ export async function markRoomClean(
 		});
 		return { ok: true, status: done.status as 'available' | 'occupied' } as const;
 	});
+}
+
+/**
+ * Clean rooms with a free bed at active centralised sites, in walking order: what admission and a
+ * transfer may offer. `siteIds` limits them to a user's scope (undefined: every site).
+ */
+export async function freeRooms(siteIds?: readonly string[]) {
+	if (siteIds && !siteIds.length) return [];
+	return db()
+		.select({
+			id: t.rooms.id,
+			number: t.rooms.number,
+			building: t.rooms.building,
+			floor: t.rooms.floor,
+			capacity: t.rooms.capacity,
+			occupants: t.rooms.occupants,
+			siteId: t.sites.id,
+			siteName: t.sites.name,
+			siteNameEn: t.sites.nameEn
+		})
+		.from(t.rooms)
+		.innerJoin(t.sites, eq(t.sites.id, t.rooms.siteId))
+		.where(
+			and(
+				eq(t.sites.kind, 'centralised'),
+				eq(t.sites.active, true),
+				inArray(t.rooms.status, ['available', 'occupied']),
+				lt(t.rooms.occupants, t.rooms.capacity),
+				siteIds ? inArray(t.sites.id, [...siteIds]) : undefined
+			)
+		)
+		.orderBy(asc(t.sites.code), asc(t.rooms.building), asc(t.rooms.floor), asc(t.rooms.walkOrder));
 }

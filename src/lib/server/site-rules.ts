@@ -16,7 +16,10 @@ import { audit } from './audit';
 import { db } from './db';
 import * as t from './db/schema';
 
-type Settings = { thresholds?: ThresholdOverrides | null } & Record<string, unknown>;
+type Settings = { thresholds?: ThresholdOverrides | null; selfReport?: boolean } & Record<string, unknown>;
+
+/** Residents may self-report unless the site switched it off. */
+export const selfReportAllowed = (settings: unknown) => (settings as Settings | null)?.selfReport !== false;
 
 export function flatten(th: Thresholds) {
 	return {
@@ -38,11 +41,15 @@ export async function siteThresholds(siteId: string) {
 		.where(eq(t.sites.id, siteId));
 	if (!site) return null;
 	const settings = (site.settings ?? {}) as Settings;
-	return { values: flatten(thresholdsFrom(settings.thresholds)), version: site.version };
+	return {
+		values: flatten(thresholdsFrom(settings.thresholds)),
+		selfReport: selfReportAllowed(settings),
+		version: site.version
+	};
 }
 
 /** The overrides to store: only what differs from the defaults. */
-function overridesOf(v: Omit<ThresholdsInput, 'version'>): ThresholdOverrides {
+function overridesOf(v: Omit<ThresholdsInput, 'version' | 'selfReport'>): ThresholdOverrides {
 	const d = DEFAULTS;
 	const pick = (value: number, fallback: number) => (value === fallback ? undefined : value);
 	const s1 = {
@@ -82,14 +89,25 @@ export async function saveThresholds(
 		if (!site) return { ok: false, error: 'site_not_found' } as const;
 		if (site.version !== input.version) return { ok: false, error: 'site_stale' } as const;
 		const settings = { ...((site.settings ?? {}) as Settings) };
-		const before = flatten(thresholdsFrom(settings.thresholds));
-		if ('reset' in input) delete settings.thresholds;
-		else {
+		const before = {
+			...flatten(thresholdsFrom(settings.thresholds)),
+			selfReport: selfReportAllowed(settings)
+		};
+		if ('reset' in input) {
+			delete settings.thresholds;
+			delete settings.selfReport;
+		} else {
 			const overrides = overridesOf(input);
 			if (Object.keys(overrides).length) settings.thresholds = overrides;
 			else delete settings.thresholds;
+			// Allowed is the default: only a site that switched it off stores anything.
+			if (input.selfReport) delete settings.selfReport;
+			else settings.selfReport = false;
 		}
-		const after = flatten(thresholdsFrom(settings.thresholds));
+		const after = {
+			...flatten(thresholdsFrom(settings.thresholds)),
+			selfReport: selfReportAllowed(settings)
+		};
 		const [row] = await tx
 			.update(t.sites)
 			.set({ settings, version: sql`${t.sites.version} + 1` })

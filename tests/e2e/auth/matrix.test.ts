@@ -190,6 +190,9 @@ const MATRIX: Record<string, Spec> = {
 	'POST /clinician/calls/[stayId]?/correctPhone': callScoped('?/correctPhone', { form: {} }),
 	'GET /clinician/calls/handover': only(['admin', 'clinician'], '/clinician/calls/handover'),
 	'GET /me': only(['resident'], '/me'),
+	'POST /me?/report': only(['resident'], '/me?/report', { form: {} }),
+	'GET /me/tests': only(['resident'], '/me/tests'),
+	'GET /me/help': only(['resident'], '/me/help'),
 	'GET /account/password': only(STAFF_ROLES, '/account/password'),
 	'POST /account/password?/change': only(STAFF_ROLES, '/account/password?/change', {
 		form: { current: 'wrong', next: 'x', confirm: 'y' }
@@ -203,6 +206,7 @@ const MATRIX: Record<string, Spec> = {
 	'POST /residents/[residentId]?/release': residentScoped('?/release', { form: {} }),
 	'POST /residents/[residentId]?/recordOutcome': residentScoped('?/recordOutcome', { form: {} }),
 	'POST /residents/[residentId]?/handOver': residentScoped('?/handOver', { form: {} }),
+	'POST /residents/[residentId]?/transfer': residentScoped('?/transfer', { form: {} }),
 	'POST /residents/[residentId]?/recordSample': residentScoped('?/recordSample', { form: {} }),
 	'POST /residents/[residentId]?/recordResult': residentScoped('?/recordResult', { form: {} }),
 	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped,

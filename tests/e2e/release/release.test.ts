@@ -44,6 +44,11 @@ test('a 7+3 resident moves from the site to home monitoring, reaches the communi
 		await clinician.goto(`/residents/${fx.handoverResident.id}`);
 		await expect(clinician.getByRole('heading', { name: fx.handoverResident.name, level: 1 })).toBeVisible();
 		await expect(clinician.getByText('居家健康监测').first()).toBeVisible();
+		// On the community's resident list and on its phone follow-up list for this slot.
+		await clinician.goto(`/residents?siteId=${fx.communityS01Id}`);
+		await expect(clinician.getByRole('link', { name: fx.handoverResident.name })).toBeVisible();
+		await clinician.goto('/clinician/calls');
+		await expect(clinician.getByText(fx.handoverResident.name).first()).toBeVisible();
 		await clinician.goto('/alerts');
 		const alert = clinician.locator('[data-testid="alert"][data-kind="symptom"]').filter({
 			hasText: fx.handoverResident.name

@@ -4,7 +4,7 @@
  * room's occupancy (the database refuses a bed beyond capacity), the first stay event, the sign-in
  * code and the audit row. A replayed idempotency key admits nothing new.
  */
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { can, type Principal } from '../../domain/access';
 import { validateResidentId } from '../../domain/id-number';
 import { normalizePhone } from '../../domain/phone';
@@ -12,6 +12,7 @@ import { periodStart, schedule } from '../../domain/plan';
 import type { AdmissionInput } from '../../schemas/admission';
 import { audit } from '../audit';
 import { issueAccessCode } from '../auth/access-codes';
+import { freeRooms } from '../rooms';
 import { db, type DbOrTx } from '../db';
 import { pgConstraint } from '../db/errors';
 import * as t from '../db/schema';
@@ -273,34 +274,7 @@ export async function admissionOptions(principal: Principal) {
 		.from(t.sites)
 		.where(and(eq(t.sites.kind, 'community'), eq(t.sites.active, true)))
 		.orderBy(asc(t.sites.code));
-	const inScope = principal.role === 'admin' ? undefined : [...principal.siteIds];
-	const rooms =
-		inScope && !inScope.length
-			? []
-			: await db()
-					.select({
-						id: t.rooms.id,
-						number: t.rooms.number,
-						building: t.rooms.building,
-						floor: t.rooms.floor,
-						capacity: t.rooms.capacity,
-						occupants: t.rooms.occupants,
-						siteId: t.sites.id,
-						siteName: t.sites.name,
-						siteNameEn: t.sites.nameEn
-					})
-					.from(t.rooms)
-					.innerJoin(t.sites, eq(t.sites.id, t.rooms.siteId))
-					.where(
-						and(
-							eq(t.sites.kind, 'centralised'),
-							eq(t.sites.active, true),
-							inArray(t.rooms.status, ['available', 'occupied']),
-							lt(t.rooms.occupants, t.rooms.capacity),
-							inScope ? inArray(t.sites.id, inScope) : undefined
-						)
-					)
-					.orderBy(asc(t.sites.code), asc(t.rooms.building), asc(t.rooms.floor), asc(t.rooms.walkOrder));
+	const rooms = await freeRooms(principal.role === 'admin' ? undefined : principal.siteIds);
 	return {
 		plans,
 		communities,

@@ -22,7 +22,14 @@ export type StayChangeError =
 	| 'hospital_required'
 	| 'outcome_required'
 	| 'in_future'
-	| 'before_admission';
+	| 'before_admission'
+	| 'not_in_room'
+	| 'room_required'
+	| 'same_room'
+	| 'room_unknown'
+	| 'room_unavailable'
+	| 'room_full'
+	| 'site_not_allowed';
 
 /** A refusal the user can act on; thrown inside the transaction so nothing is written. */
 export class StayRefusal extends Error {
@@ -122,6 +129,8 @@ export async function runChange<T>(
 			// The key was spent on another stay: this form is not the one that used it.
 			return { ok: false, error: 'stale' };
 		}
+		// Someone took the last bed of the target room between the check and the move.
+		if (pgConstraint(e) === 'rooms_occupants_check') return { ok: false, error: 'room_full' };
 		throw e;
 	}
 }

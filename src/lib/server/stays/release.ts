@@ -234,9 +234,17 @@ export async function releaseList(siteId: string, now = new Date()) {
  */
 export async function stayPanel(residentId: string, now = new Date()) {
 	const [row] = await db()
-		.select({ stay: t.stays, timeZone: t.sites.timeZone })
+		.select({
+			stay: t.stays,
+			timeZone: t.sites.timeZone,
+			siteCode: t.sites.code,
+			building: t.rooms.building,
+			floor: t.rooms.floor,
+			number: t.rooms.number
+		})
 		.from(t.stays)
 		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
+		.leftJoin(t.rooms, eq(t.rooms.id, t.stays.roomId))
 		.where(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')));
 	if (!row) return null;
 	const s = row.stay;
@@ -255,6 +263,11 @@ export async function stayPanel(residentId: string, now = new Date()) {
 		timeZone: row.timeZone,
 		releaseDueAt: s.releaseDueAt,
 		mode: s.planPhases[s.phaseIndex]?.mode ?? null,
+		siteId: s.siteId,
+		roomId: s.roomId,
+		room: row.number
+			? { siteCode: row.siteCode, building: row.building!, floor: row.floor!, number: row.number }
+			: null,
 		checklist,
 		next
 	};

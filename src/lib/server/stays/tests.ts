@@ -76,6 +76,16 @@ function scheduled(stay: StayPlan, rows: readonly Row[]): ScheduledTest[] {
 	});
 }
 
+/** The test schedule of any one stay (a resident's own, also after release). */
+export async function testsOfStay(stay: StayPlan): Promise<ScheduledTest[]> {
+	const rows = await db()
+		.select()
+		.from(t.tests)
+		.where(eq(t.tests.stayId, stay.id))
+		.orderBy(asc(t.tests.createdAt));
+	return scheduled(stay, rows);
+}
+
 /** The test schedule of a resident's active stay, each window with where it stands. */
 export async function testSchedule(residentId: string) {
 	const [stay] = await db()
@@ -83,12 +93,7 @@ export async function testSchedule(residentId: string) {
 		.from(t.stays)
 		.where(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')));
 	if (!stay) return null;
-	const rows = await db()
-		.select()
-		.from(t.tests)
-		.where(eq(t.tests.stayId, stay.id))
-		.orderBy(asc(t.tests.createdAt));
-	return { stayId: stay.id, tests: scheduled(stay, rows) };
+	return { stayId: stay.id, tests: await testsOfStay(stay) };
 }
 
 async function activeStay(tx: DbOrTx, stayId: string, residentId: string | null) {

@@ -96,6 +96,10 @@ export const actions: Actions = {
 		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
 		return stayActions.handoverAction(event, principal, residentId);
 	},
+	transfer: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stayActions.transferAction(event, principal, residentId);
+	},
 	recordSample: async (event) => {
 		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
 		return stayActions.sampleAction(event, principal, residentId);

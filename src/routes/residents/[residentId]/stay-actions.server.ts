@@ -8,7 +8,14 @@ import { message, setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { can, type Principal } from '$lib/domain/access';
 import { m } from '$lib/paraglide/messages';
-import { extendSchema, handoverSchema, outcomeSchema, releaseSchema } from '$lib/schemas/stays';
+import {
+	extendSchema,
+	handoverSchema,
+	outcomeSchema,
+	releaseSchema,
+	transferSchema
+} from '$lib/schemas/stays';
+import { freeRooms } from '$lib/server/rooms';
 import { resultSchema, sampleSchema } from '$lib/schemas/tests';
 import * as stays from '$lib/server/stays';
 
@@ -17,22 +24,37 @@ export async function loadStayActions(principal: Principal, residentId: string) 
 	if (!panel) return null;
 	const base = { stayId: panel.stayId, version: panel.version };
 	const key = () => crypto.randomUUID();
-	const [extendForm, releaseForm, outcomeForm, handoverForm] = await Promise.all([
+	const [extendForm, releaseForm, outcomeForm, handoverForm, transferForm] = await Promise.all([
 		superValidate({ ...base, idempotencyKey: key(), mode: 'days' as const, days: 1 }, zod4(extendSchema), {
 			id: 'extend',
 			errors: false
 		}),
 		superValidate({ ...base, idempotencyKey: key() }, zod4(releaseSchema), { id: 'release', errors: false }),
 		superValidate({ ...base, idempotencyKey: key() }, zod4(outcomeSchema), { id: 'outcome', errors: false }),
-		superValidate({ ...base, idempotencyKey: key() }, zod4(handoverSchema), { id: 'handover', errors: false })
+		superValidate({ ...base, idempotencyKey: key() }, zod4(handoverSchema), {
+			id: 'handover',
+			errors: false
+		}),
+		superValidate({ ...base, idempotencyKey: key(), roomId: '' }, zod4(transferSchema), {
+			id: 'transfer',
+			errors: false
+		})
 	]);
+	// A resident in a room may move to another clean room with a free bed where this user may admit.
+	const transferRooms = panel.roomId
+		? (await freeRooms(principal.role === 'admin' ? undefined : principal.siteIds)).filter(
+				(r) => r.id !== panel.roomId
+			)
+		: [];
 	return {
 		...panel,
 		canOverride: can(principal, 'release:override'),
 		extendForm,
 		releaseForm,
 		outcomeForm,
-		handoverForm
+		handoverForm,
+		transferForm,
+		transferRooms
 	};
 }
 
@@ -82,6 +104,32 @@ export async function handoverAction(event: Ev, principal: Principal, residentId
 	// Site staff hand the resident over to the community: the record is no longer theirs to open.
 	if (result.ok && !can(principal, 'stay:read', { siteId: result.value.siteId })) redirect(303, '/residents');
 	return answer(form, result, m.tx_handover_done());
+}
+
+export async function transferAction(event: Ev, principal: Principal, residentId: string) {
+	const form = await superValidate(event.request, zod4(transferSchema), { id: 'transfer' });
+	// Both missing answers at once: the room and the reason.
+	if (!form.data.roomId) {
+		form.errors.roomId = ['room_required'];
+		form.valid = false;
+	}
+	if (!form.valid) return fail(400, { form });
+	const result = await stays.transferStay(principal, form.data, residentId, event.getClientAddress());
+	if (
+		!result.ok &&
+		[
+			'room_required',
+			'same_room',
+			'room_unknown',
+			'room_unavailable',
+			'room_full',
+			'site_not_allowed'
+		].includes(result.error)
+	)
+		return setError(form, 'roomId', result.error);
+	// A move to a site outside this user's scope takes the record with it.
+	if (result.ok && !can(principal, 'stay:read', { siteId: result.value.siteId })) redirect(303, '/residents');
+	return answer(form, result, m.tx_transfer_done());
 }
 
 /** The test schedule and the forms to record a sampling or a result. */

@@ -5,7 +5,15 @@
  */
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { PLAN_PRESETS, periodStart, position, schedule, type PlanPhase } from '../../../domain/plan';
+import {
+	HOUR_MS,
+	PLAN_PRESETS,
+	periodStart,
+	position,
+	schedule,
+	testWindows,
+	type PlanPhase
+} from '../../../domain/plan';
 import { slotOf } from '../../../domain/slot';
 import type { Symptom } from '../../../domain/vitals';
 import type { CallOutcome } from '../../../domain/alert-rules';
@@ -355,6 +363,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 	const readingValues: (typeof t.readings.$inferInsert)[] = [];
 	const activeStays = new Set<string>();
 	const eventValues: (typeof t.stayEvents.$inferInsert)[] = [];
+	const testValues: (typeof t.tests.$inferInsert)[] = [];
 	let residentNo = 0;
 	/** Active stays at home now: the ones the demo calls. */
 	const homeStays: { stayId: string; residentNo: number; admittedAt: Date }[] = [];
@@ -494,6 +503,26 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 				});
 			}
 
+			// Each test day already begun was sampled two hours in; its result came six hours later.
+			for (const w of testWindows(sched, plan.phases)) {
+				const sampledAt = new Date(w.from.getTime() + 2 * HOUR_MS);
+				if (sampledAt > endAt) break;
+				const resultAt = new Date(sampledAt.getTime() + 6 * HOUR_MS);
+				const resulted = resultAt <= endAt;
+				testValues.push({
+					stayId,
+					phaseIndex: w.phaseIndex,
+					phaseDay: w.day,
+					dueFrom: w.from,
+					dueUntil: w.until,
+					sampledAt,
+					sampledBy: nowMode === 'centralised' ? staff.id : clinician.id,
+					result: resulted ? 'negative' : null,
+					resultAt: resulted ? resultAt : null,
+					idempotencyKey: `demo-test-${residentNo}-${w.phaseIndex}-${w.day}`
+				});
+			}
+
 			readingValues.push(
 				...demoReadings(rng, {
 					stayId,
@@ -564,6 +593,8 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 		if (!result.ok) throw new Error(`demo reading refused: ${result.error}`);
 	}
 	await tx.insert(t.stayEvents).values(eventValues);
+	for (let i = 0; i < testValues.length; i += 500)
+		await tx.insert(t.tests).values(testValues.slice(i, i + 500));
 
 	await tx
 		.insert(t.users)

@@ -19,9 +19,11 @@ export const load: PageServerLoad = async (event) => {
 	requireRole(event, 'admin');
 	const site = await loadSite(event.params.code);
 	const current = (await rules.siteThresholds(site.id))!;
-	const form = await superValidate({ ...current.values, version: current.version }, zod4(thresholdsSchema), {
-		errors: false
-	});
+	const form = await superValidate(
+		{ ...current.values, selfReport: current.selfReport, version: current.version },
+		zod4(thresholdsSchema),
+		{ errors: false }
+	);
 	return { site: { code: site.code, name: site.name, kind: site.kind }, form, defaults: rules.DEFAULTS };
 };
 
