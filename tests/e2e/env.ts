@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export const E2E = {
 	port: Number(process.env.E2E_PORT ?? 4173),
@@ -8,8 +9,20 @@ export const E2E = {
 	// Per port, so two runs on one machine never share a database.
 	get dataDir() {
 		return `tests/.output/e2e-data-${this.port}`;
+	},
+	/** The test clock's offset file (see src/lib/server/clock.ts): the server reads it, tests write it. */
+	get clockFile() {
+		return resolve(`tests/.output/e2e-clock-${this.port}`);
 	}
 };
+
+/**
+ * Moves the server's follow-up clock to `offsetMs` after the real time. Tests that move it put it back
+ * to 0 when they finish, so the files after them see the real time.
+ */
+export function setServerClock(offsetMs: number) {
+	writeFileSync(E2E.clockFile, String(offsetMs));
+}
 
 export const FIXTURE_PATH = `tests/.output/e2e-fixture-${E2E.port}.json`;
 

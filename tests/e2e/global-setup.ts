@@ -16,7 +16,7 @@ import type { Db } from '../../src/lib/server/db';
 import { migrate, openDatabase } from '../../src/lib/server/db';
 import * as t from '../../src/lib/server/db/schema';
 import { seedDemo } from '../../src/lib/server/db/seed';
-import { E2E, FIXTURE_PATH, type Fixture } from './env';
+import { E2E, FIXTURE_PATH, setServerClock, type Fixture } from './env';
 
 async function prepareDatabase(): Promise<Fixture> {
 	rmSync(E2E.dataDir, { recursive: true, force: true });
@@ -62,6 +62,7 @@ async function prepareDatabase(): Promise<Fixture> {
 			)[0]!.id;
 		const [s01] = await db.select().from(t.sites).where(eq(t.sites.code, 'JZ-S01'));
 		const leaving = await releaseFixtures(db, c01!.id, s01!.id);
+		await followUpFixtures(db, s01!.id);
 		return {
 			...leaving,
 			residentStayId: await activeStay(demo!.id),
@@ -80,6 +81,31 @@ async function prepareDatabase(): Promise<Fixture> {
 	}
 }
 
+/** A made-up resident of the community with a valid ID number built from a birth date and a serial. */
+async function insertPerson(
+	db: Db,
+	communityId: string,
+	p: { birth: string; n: number; name: string; phone: string }
+) {
+	const first17 = `410802${p.birth}${String(p.n)}`;
+	const idNumber = first17 + idCheckChar(first17);
+	const [r] = await db
+		.insert(t.residents)
+		.values({
+			name: p.name,
+			idType: 'resident_id',
+			idNumber,
+			idLast4: idNumber.slice(-4),
+			phone: p.phone,
+			phoneLast4: p.phone.slice(-4),
+			homeAddress: '焦作市解放区民主路 8 号',
+			homeCommunityId: communityId,
+			birthDate: `${p.birth.slice(0, 4)}-${p.birth.slice(4, 6)}-${p.birth.slice(6)}`
+		})
+		.returning();
+	return r!;
+}
+
 /**
  * Two stays at JZ-C01 for the release journeys, on the 7+3 plan, timed from the real clock:
  * - one 10 days and 3 hours in (plan over, kept on site for its monitoring phase), every test negative
@@ -96,25 +122,8 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 		.where(and(eq(t.rooms.siteId, siteId), eq(t.rooms.status, 'available'), eq(t.rooms.occupants, 0)))
 		.orderBy(asc(t.rooms.floor), asc(t.rooms.walkOrder))
 		.limit(3);
-	const person = async (n: number, name: string, phone: string) => {
-		const first17 = `41080219850607${String(900 + n)}`;
-		const idNumber = first17 + idCheckChar(first17);
-		const [r] = await db
-			.insert(t.residents)
-			.values({
-				name,
-				idType: 'resident_id',
-				idNumber,
-				idLast4: idNumber.slice(-4),
-				phone,
-				phoneLast4: phone.slice(-4),
-				homeAddress: '焦作市解放区民主路 8 号',
-				homeCommunityId: communityId,
-				birthDate: '1985-06-07'
-			})
-			.returning();
-		return r!;
-	};
+	const person = (n: number, name: string, phone: string) =>
+		insertPerson(db, communityId, { birth: '19850607', n: 900 + n, name, phone });
 	const stayFor = async (residentId: string, roomId: string, hoursIn: number, phaseIndex: number) => {
 		const start = new Date(now - hoursIn * HOUR_MS);
 		const sched = schedule(start, plan!.phases);
@@ -209,6 +218,51 @@ async function releaseFixtures(db: Db, siteId: string, communityId: string) {
 	};
 }
 
+/**
+ * Six home isolators at JZ-S01, a day and a half into a 7-day home isolation, with no readings: whatever
+ * the time of the run, the clinician's call list has people still owed a call (the demo's own home
+ * isolators may all have reported in the current slot already).
+ */
+async function followUpFixtures(db: Db, communityId: string) {
+	const now = Date.now();
+	const [plan] = await db.select().from(t.plans).where(eq(t.plans.code, 'ed9-home-7'));
+	const names = ['随访甲', '随访乙', '随访丙', '随访丁', '随访戊', '随访己'];
+	for (const [n, name] of names.entries()) {
+		const r = await insertPerson(db, communityId, {
+			birth: '19900101',
+			n: 910 + n,
+			name,
+			phone: `1370000${String(1000 + n)}`
+		});
+		const start = new Date(now - (36 + n) * HOUR_MS);
+		const [s] = await db
+			.insert(t.stays)
+			.values({
+				residentId: r.id,
+				siteId: communityId,
+				homeCommunityId: communityId,
+				homeAddress: '焦作市解放区民主路 8 号',
+				planId: plan!.id,
+				planPhases: plan!.phases,
+				planCountsFrom: plan!.countsFrom,
+				category: 'secondary_contact',
+				admittedAt: start,
+				periodStart: start,
+				phaseIndex: 0,
+				releaseDueAt: schedule(start, plan!.phases).releaseAt,
+				idempotencyKey: `e2e-follow-up-${n}`
+			})
+			.returning();
+		await db.insert(t.stayEvents).values({
+			stayId: s!.id,
+			kind: 'admitted',
+			occurredAt: start,
+			siteId: communityId,
+			data: { plan: plan!.code, roomId: null }
+		});
+	}
+}
+
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 60_000) {
 	const started = Date.now();
 	while (Date.now() - started < timeoutMs) {
@@ -226,6 +280,7 @@ async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 60_0
 export default async function globalSetup() {
 	const fixture = await prepareDatabase();
 	writeFileSync(FIXTURE_PATH, JSON.stringify(fixture, null, 2));
+	setServerClock(0);
 	const server = spawn(process.execPath, ['build/index.js'], {
 		env: {
 			...process.env,
@@ -235,6 +290,8 @@ export default async function globalSetup() {
 			PGLITE_DIR: E2E.dataDir,
 			DATABASE_URL: '',
 			LOG_LEVEL: 'warn',
+			// The follow-up pages' clock, which the retry journey steps forward (embedded database only).
+			TEST_CLOCK_FILE: E2E.clockFile,
 			NODE_ENV: 'production'
 		},
 		stdio: ['ignore', 'ignore', 'inherit']

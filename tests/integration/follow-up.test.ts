@@ -2,7 +2,16 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callSchema, type CallInput } from '../../src/lib/schemas/call';
 import * as t from '../../src/lib/server/db/schema';
-import { callList, nextInList, readingKeyOf, recordCall } from '../../src/lib/server/follow-up';
+import {
+	callHistory,
+	callList,
+	handoverList,
+	myDay,
+	nextInList,
+	readingKeyOf,
+	recordCall
+} from '../../src/lib/server/follow-up';
+import { correctPhone } from '../../src/lib/server/residents';
 import { raiseAlert, recordReading } from '../../src/lib/server/readings/record';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { makePlan, makeResident, makeSite, makeStay, uniqueKey } from './helpers/factories';
@@ -287,5 +296,153 @@ describe('recording a call', () => {
 		});
 		expect(parsed.success).toBe(false);
 		expect(parsed.error?.issues[0]?.message).toBe('values_need_reached');
+	});
+});
+
+describe('a wrong number', () => {
+	it('flags the contact details once, on the list and the resident, until staff correct the phone', async () => {
+		const c = await community();
+		const s = await c.add({ phone: '13800001111', phoneLast4: '1111' });
+		const r = await recordCall(c.clinician, call(s.id, { outcome: 'wrong_number' }), null, NOW);
+		expect(r.ok).toBe(true);
+		const flagged = async () =>
+			(await tdb.db.select().from(t.residents).where(eq(t.residents.id, s.residentId)))[0]!;
+		const before = await flagged();
+		expect(before.phoneFlaggedAt).toEqual(NOW);
+		// A second wrong number keeps the first flag's time.
+		await recordCall(c.clinician, call(s.id, { outcome: 'wrong_number' }), null, minutes(31));
+		expect((await flagged()).phoneFlaggedAt).toEqual(NOW);
+		const list = (await callList(c.clinician, {}, 30, minutes(62)))!;
+		expect(list.calls.find((x) => x.stayId === s.id)).toMatchObject({ phoneFlagged: true });
+
+		// Bad input and a stale form change nothing.
+		const version = (await flagged()).version;
+		expect(
+			await correctPhone(c.clinician, s.residentId, { phone: '12345', version }, null, minutes(70))
+		).toEqual({ ok: false, error: 'phone_invalid' });
+		expect(
+			await correctPhone(c.clinician, s.residentId, { phone: '13900002222', version: version - 1 }, null)
+		).toEqual({ ok: false, error: 'phone_stale' });
+		expect(await flagged()).toMatchObject({ phone: '13800001111', version });
+
+		const fixed = await correctPhone(
+			c.clinician,
+			s.residentId,
+			{ phone: '+86 139-0000-2222', version },
+			'127.0.0.1',
+			minutes(70)
+		);
+		expect(fixed).toEqual({ ok: true, phoneMasked: '139****2222', version: version + 1 });
+		expect(await flagged()).toMatchObject({
+			phone: '13900002222',
+			phoneLast4: '2222',
+			phoneFlaggedAt: null
+		});
+		const [trail] = await tdb.db
+			.select()
+			.from(t.auditLog)
+			.where(and(eq(t.auditLog.action, 'correct_phone'), eq(t.auditLog.residentId, s.residentId)));
+		// The audit keeps masked numbers only.
+		expect(trail).toMatchObject({
+			actorId: c.clinician.userId,
+			before: { phone: '138****1111', phoneFlagged: true },
+			after: { phone: '139****2222', phoneFlagged: false }
+		});
+		expect(
+			(await callList(c.clinician, {}, 30, minutes(71)))!.calls.find((x) => x.stayId === s.id)
+		).toMatchObject({ phoneFlagged: false });
+	});
+});
+
+describe('call history', () => {
+	it('lists every attempt to a resident, newest first, with who and a short note', async () => {
+		const c = await community();
+		const s = await c.add({}, { daysIn: 2 });
+		const long = '居民反映'.repeat(30);
+		await recordCall(c.clinician, call(s.id, { outcome: 'no_answer' }), null, minutes(-12 * 60));
+		await recordCall(c.clinician, call(s.id, { outcome: 'busy', note: '占线' }), null, NOW);
+		await recordCall(
+			c.clinician,
+			call(s.id, { outcome: 'reached', temperature: 36.6, note: long }),
+			null,
+			minutes(35)
+		);
+		const history = await callHistory(s.residentId);
+		expect(history.map((h) => [h.outcome, h.attemptedAt])).toEqual([
+			['reached', minutes(35)],
+			['busy', NOW],
+			['no_answer', minutes(-12 * 60)]
+		]);
+		const [user] = await tdb.db.select().from(t.users).where(eq(t.users.id, c.clinician.userId));
+		expect(history.every((h) => h.clinicianName === user!.displayName)).toBe(true);
+		expect(history[0]!.note).toHaveLength(61);
+		expect(history[0]!.note!.endsWith('…')).toBe(true);
+		expect(history[1]!.note).toBe('占线');
+		expect(history[2]!.note).toBeNull();
+	});
+});
+
+describe('the clinician’s own day', () => {
+	it('counts the calls they made today and how many reached, by slot', async () => {
+		const c = await community();
+		const a = await c.add({}, { daysIn: 2 });
+		const b = await c.add({}, { daysIn: 2 });
+		// Yesterday evening does not count; today's morning and evening do.
+		await recordCall(c.clinician, call(a.id, { outcome: 'no_answer' }), null, minutes(-12 * 60));
+		await recordCall(c.clinician, call(a.id, { outcome: 'no_answer' }), null, NOW);
+		await recordCall(c.clinician, call(b.id, { outcome: 'reached' }), null, minutes(5));
+		await recordCall(c.clinician, call(a.id, { outcome: 'reached' }), null, minutes(10 * 60));
+		// Someone else's calls are theirs.
+		const colleague = await makeStaff(tdb.db, 'clinician', [c.site.id]);
+		await recordCall(colleague, call(b.id, { outcome: 'busy' }), null, minutes(11 * 60));
+
+		const day = await myDay(c.clinician, 'Asia/Shanghai', minutes(12 * 60));
+		expect(day).toEqual({
+			date: '2026-11-24',
+			made: 3,
+			reached: 2,
+			reachedRate: 2 / 3,
+			bySlot: { morning: { made: 2, reached: 1 }, evening: { made: 1, reached: 1 } }
+		});
+		expect(await myDay(colleague, 'Asia/Shanghai', minutes(12 * 60))).toMatchObject({
+			made: 1,
+			reached: 0,
+			reachedRate: 0
+		});
+		// Before the first call there is no rate to show.
+		const newcomer = await makeStaff(tdb.db, 'clinician', [c.site.id]);
+		expect((await myDay(newcomer, 'Asia/Shanghai', NOW)).reachedRate).toBeNull();
+	});
+});
+
+describe('the handover list', () => {
+	it('lists per community who was not reached this slot, and who has an active unreachable alert', async () => {
+		const c = await community();
+		const reached = await c.add({ name: '已接通' });
+		const failed = await c.add({ name: '未接通' });
+		const untried = await c.add({ name: '未拨打' });
+		const lost = await c.add({ name: '失联后接通' }, { daysIn: 2 });
+		await recordCall(c.clinician, call(reached.id, { outcome: 'reached' }), null, NOW);
+		await recordCall(c.clinician, call(failed.id, { outcome: 'busy' }), null, NOW);
+		for (const [i, outcome] of (['no_answer', 'no_answer', 'no_answer', 'reached'] as const).entries())
+			await recordCall(c.clinician, call(lost.id, { outcome }), null, minutes(-13 * 60 + i * 4 * 60));
+
+		const list = (await handoverList(c.clinician, {}, 30, minutes(5)))!;
+		expect(list).toMatchObject({ slot: 'morning', slotDate: '2026-11-24' });
+		expect(list.communities).toHaveLength(1);
+		const rows = list.communities[0]!.rows;
+		// The alert puts the unreachable one first; the rest wait in admission order.
+		expect(rows.map((r) => r.stayId).sort()).toEqual([failed.id, untried.id, lost.id].sort());
+		expect(rows[0]).toMatchObject({ stayId: lost.id, unreachableAlert: true, done: true });
+		expect(rows.find((r) => r.stayId === failed.id)).toMatchObject({
+			failedThisSlot: 1,
+			lastAttempt: { outcome: 'busy' },
+			done: false
+		});
+		expect(rows.find((r) => r.stayId === untried.id)).toMatchObject({ failedThisSlot: 0, lastAttempt: null });
+
+		// Another community's list reads as unknown.
+		const other = await community();
+		expect(await handoverList(c.clinician, { communityId: other.site.id }, 30, NOW)).toBeNull();
 	});
 });

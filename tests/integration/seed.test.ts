@@ -1,4 +1,4 @@
-import { and, count, eq, gte, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateResidentId } from '../../src/lib/domain/id-number';
 import {
@@ -125,6 +125,47 @@ describe('the demo seed', () => {
 		expect(sites).toEqual(new Set(['JZ-C01', 'JZ-C02']));
 		const printed = formatLogins('http://localhost:3000', (await demoLogins(tdb.db))!, device);
 		expect(printed).toContain(device!.token);
+	});
+
+	it('has demo calls for the home isolators, recorded as calls are: a reading for every reached one', async () => {
+		const calls = await tdb.db
+			.select({
+				outcome: t.calls.outcome,
+				readingId: t.calls.readingId,
+				stayId: t.calls.stayId,
+				siteKind: t.sites.kind
+			})
+			.from(t.calls)
+			.innerJoin(t.stays, eq(t.stays.id, t.calls.stayId))
+			.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId));
+		expect(calls.length).toBeGreaterThan(10);
+		expect(calls.every((c) => c.siteKind === 'community')).toBe(true);
+		const reached = calls.filter((c) => c.outcome === 'reached');
+		expect(reached.length).toBeGreaterThan(5);
+		for (const c of reached) expect(c.readingId).not.toBeNull();
+		const phoneReadings = await tdb.db
+			.select({ id: t.readings.id, source: t.readings.source })
+			.from(t.readings)
+			.where(
+				inArray(
+					t.readings.id,
+					reached.map((c) => c.readingId!)
+				)
+			);
+		expect(phoneReadings.every((r) => r.source === 'phone')).toBe(true);
+		expect(phoneReadings).toHaveLength(reached.length);
+		// The stories: one resident unreachable three times over midnight, one wrong number.
+		expect(new Set(calls.map((c) => c.outcome))).toEqual(
+			new Set(['reached', 'no_answer', 'busy', 'wrong_number'])
+		);
+		const unreachable = await tdb.db.select().from(t.alerts).where(eq(t.alerts.kind, 'unreachable'));
+		expect(unreachable).toHaveLength(1);
+		expect(unreachable[0]).toMatchObject({
+			severity: 'critical',
+			lastValue: { reason: 'calls', failures: 3 }
+		});
+		const flagged = await tdb.db.select().from(t.residents).where(isNotNull(t.residents.phoneFlaggedAt));
+		expect(flagged).toHaveLength(1);
 	});
 
 	it('records an admission event for every stay', async () => {

@@ -47,7 +47,9 @@ export type CallNeeds = z.infer<typeof callNeedsSchema>;
 
 /** The call screen's form: the stay comes from the page; the needs are flat checkboxes. */
 export const callFormSchema = z.object({
-	outcome: z.enum(CALL_OUTCOMES),
+	// Optional so that nothing is preselected (superforms would default an enum to its first value, and a
+	// call saved without a choice would read "reached"); the action asks for it.
+	outcome: z.enum(CALL_OUTCOMES).optional(),
 	temperature: z.number().min(30, 'range_30_45').max(45, 'range_30_45').nullable().optional(),
 	spo2: z.number().int('whole_number').min(40, 'range_40_100').max(100, 'range_40_100').nullable().optional(),
 	symptoms: z.array(z.enum(SYMPTOMS)).max(SYMPTOMS.length).default([]),
@@ -56,6 +58,8 @@ export const callFormSchema = z.object({
 	needPsychological: z.boolean(),
 	needDetail: z.string().trim().max(300).default(''),
 	note: z.string().trim().max(500).default(''),
+	/** Ticked once the form has asked about a value in the rare tails (vitals.rareTail). */
+	confirmRare: z.boolean(),
 	idempotencyKey: z.string().min(8).max(100)
 });
 
@@ -78,4 +82,16 @@ export function callFromForm(stayId: string, f: CallFormInput) {
 		note: f.note,
 		idempotencyKey: f.idempotencyKey
 	});
+}
+
+/** The call list's and the handover list's `?communityId=` filter: a community id or nothing. */
+export const communityFilterSchema = z.object({
+	communityId: z
+		.uuid()
+		.optional()
+		.or(z.literal('').transform(() => undefined))
+});
+
+export function communityFilterOf(url: URL) {
+	return communityFilterSchema.safeParse({ communityId: url.searchParams.get('communityId') ?? '' });
 }

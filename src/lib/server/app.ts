@@ -2,6 +2,7 @@
  * Server start: settings, database, migrations, demo seed, and the printed welcome. Runs once per
  * process from the `init` hook (never at import time: `vite build` imports server modules).
  */
+import { useTestClock } from './clock';
 import { loadConfig, type Config } from './config';
 import { database, migrate, openDatabase, useDatabase, type Database } from './db';
 import { demoDevice, demoLogins, formatLogins, seedIfEmpty } from './db/seed';
@@ -23,6 +24,8 @@ export function startApp(env: Record<string, string | undefined>): Promise<Datab
 
 async function start(env: Record<string, string | undefined>): Promise<Database> {
 	config = loadConfig(env);
+	useTestClock(config.TEST_CLOCK_FILE);
+	if (config.TEST_CLOCK_FILE) log.warn('test clock on: follow-up pages read their time from TEST_CLOCK_FILE');
 	const db = await openDatabase({
 		databaseUrl: config.DATABASE_URL,
 		pgliteDir: config.PGLITE_DIR,

@@ -27,4 +27,12 @@ describe('runtime settings', () => {
 		expect(loadConfig({ CALL_RETRY_MINUTES: '45' }).CALL_RETRY_MINUTES).toBe(45);
 		expect(() => loadConfig({ CALL_RETRY_MINUTES: '0' })).toThrow(/CALL_RETRY_MINUTES/);
 	});
+
+	it('takes a test clock only on the embedded database, never next to a real PostgreSQL', () => {
+		expect(loadConfig({}).TEST_CLOCK_FILE).toBeUndefined();
+		expect(loadConfig({ TEST_CLOCK_FILE: '/tmp/clock' }).TEST_CLOCK_FILE).toBe('/tmp/clock');
+		expect(() =>
+			loadConfig({ TEST_CLOCK_FILE: '/tmp/clock', DATABASE_URL: 'postgres://db.example/care' })
+		).toThrow(/TEST_CLOCK_FILE/);
+	});
 });

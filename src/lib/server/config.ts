@@ -36,13 +36,31 @@ const schema = z.object({
 		.regex(/^[0-9-]{3,20}$/, 'PSYCH_SUPPORT_LINE must be a phone number')
 		.default('12356'),
 	/** The public URL (adapter-node reads it for form posts); we print it and use it in links. */
-	ORIGIN: z.string().trim().optional()
+	ORIGIN: z.string().trim().optional(),
+	/**
+	 * Browser tests only: a file holding a number of milliseconds that the follow-up pages add to the
+	 * clock, so a test can step past the retry delay without waiting. See `clock.ts` for why it is safe.
+	 */
+	TEST_CLOCK_FILE: z
+		.string()
+		.trim()
+		.optional()
+		.or(z.literal('').transform(() => undefined))
 });
 
 export type Config = z.infer<typeof schema>;
 
+/**
+ * A shifted clock next to real residents would misdate their calls and readings: the test clock is
+ * refused with a real PostgreSQL, where real data lives, so no production server can start with it.
+ */
+const guarded = schema.refine((c) => !(c.TEST_CLOCK_FILE && c.DATABASE_URL), {
+	message: 'TEST_CLOCK_FILE is for browser tests on the embedded database; unset it with DATABASE_URL',
+	path: ['TEST_CLOCK_FILE']
+});
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
-	const parsed = schema.safeParse(env);
+	const parsed = guarded.safeParse(env);
 	if (!parsed.success) {
 		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
 		throw new Error(`Invalid environment settings:\n${lines.join('\n')}`);

@@ -2,10 +2,11 @@
  * A resident's record as staff see it: masked by default, every view audited; a staff member in scope
  * may reveal one full ID number or phone, and each reveal is audited with who, when and which field.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Principal } from '../domain/access';
 import { maskIdNumber } from '../domain/id-number';
-import { maskPhone } from '../domain/phone';
+import { maskPhone, validatePhone } from '../domain/phone';
+import type { PhoneCorrection } from '../schemas/contact';
 import { thresholdsFrom, type ThresholdOverrides } from '../domain/alert-rules';
 import { position, schedule } from '../domain/plan';
 import { audit } from './audit';
@@ -127,6 +128,8 @@ export async function viewResident(
 			immunosuppressed: r.immunosuppressed,
 			allergies: r.allergies,
 			regularMedicines: r.regularMedicines,
+			phoneFlaggedAt: r.phoneFlaggedAt,
+			version: r.version,
 			stays,
 			events,
 			readings,
@@ -182,4 +185,55 @@ export async function activeStayId(residentId: string): Promise<string | null> {
 		.from(t.stays)
 		.where(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')));
 	return row?.id ?? null;
+}
+
+export type CorrectPhoneResult =
+	| { ok: true; phoneMasked: string; version: number }
+	| { ok: false; error: 'not_found' | 'phone_invalid' | 'phone_stale' };
+
+/**
+ * A new phone for a resident (after a wrong number, or any change): validated, saved only over the
+ * version the form was shown with, clears the wrong-number flag, audited with masked values. The caller
+ * has checked the principal's scope on the resident.
+ */
+export async function correctPhone(
+	principal: Principal,
+	residentId: string,
+	input: PhoneCorrection,
+	ip: string | null,
+	now = new Date()
+): Promise<CorrectPhoneResult> {
+	const phone = validatePhone(input.phone);
+	if (!phone.ok) return { ok: false, error: 'phone_invalid' };
+	return db().transaction(async (tx) => {
+		const [before] = await tx
+			.select({ phone: t.residents.phone, phoneFlaggedAt: t.residents.phoneFlaggedAt })
+			.from(t.residents)
+			.where(eq(t.residents.id, residentId));
+		if (!before) return { ok: false, error: 'not_found' };
+		const [after] = await tx
+			.update(t.residents)
+			.set({
+				phone: phone.value,
+				phoneLast4: phone.value.slice(-4),
+				phoneFlaggedAt: null,
+				version: sql`${t.residents.version} + 1`,
+				updatedAt: now
+			})
+			.where(and(eq(t.residents.id, residentId), eq(t.residents.version, input.version)))
+			.returning({ phone: t.residents.phone, version: t.residents.version });
+		if (!after) return { ok: false, error: 'phone_stale' };
+		await audit(tx, {
+			actor: principal,
+			action: 'correct_phone',
+			entity: 'resident',
+			entityId: residentId,
+			residentId,
+			before: { phone: before.phone, phoneFlagged: before.phoneFlaggedAt !== null },
+			after: { phone: after.phone, phoneFlagged: false },
+			ip,
+			at: now
+		});
+		return { ok: true, phoneMasked: maskPhone(after.phone), version: after.version };
+	});
 }

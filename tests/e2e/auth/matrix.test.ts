@@ -187,6 +187,8 @@ const MATRIX: Record<string, Spec> = {
 	'GET /clinician/calls/[stayId]': callScoped(''),
 	'POST /clinician/calls/[stayId]?/reveal': callScoped('?/reveal', { form: {} }),
 	'POST /clinician/calls/[stayId]?/save': callScoped('?/save', { form: {} }),
+	'POST /clinician/calls/[stayId]?/correctPhone': callScoped('?/correctPhone', { form: {} }),
+	'GET /clinician/calls/handover': only(['admin', 'clinician'], '/clinician/calls/handover'),
 	'GET /me': only(['resident'], '/me'),
 	'POST /me?/report': only(['resident'], '/me?/report', { form: {} }),
 	'GET /me/tests': only(['resident'], '/me/tests'),
@@ -198,6 +200,7 @@ const MATRIX: Record<string, Spec> = {
 	'GET /residents/[residentId]': residentScoped(''),
 	'POST /residents/[residentId]?/reveal': residentScoped('?/reveal', { form: { field: 'phone' } }),
 	'POST /residents/[residentId]?/recordReading': residentScoped('?/recordReading', { form: {} }),
+	'POST /residents/[residentId]?/correctPhone': residentScoped('?/correctPhone', { form: {} }),
 	// Empty forms: refused with 400 before anything changes.
 	'POST /residents/[residentId]?/extend': residentScoped('?/extend', { form: {} }),
 	'POST /residents/[residentId]?/release': residentScoped('?/release', { form: {} }),

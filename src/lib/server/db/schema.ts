@@ -288,6 +288,11 @@ export const residents = pgTable(
 		/** NEWS2 SpO2 scale: 2 only when a clinician sets it (hypercapnic respiratory failure). */
 		spo2Scale: smallint('spo2_scale').notNull().default(1),
 		hasOximeter: boolean('has_oximeter').notNull().default(false),
+		/**
+		 * Set when a follow-up call reached a wrong number: the contact details need correcting. Cleared
+		 * when staff correct the phone.
+		 */
+		phoneFlaggedAt: instant('phone_flagged_at'),
 		/** Set when retention anonymises the record. */
 		anonymisedAt: instant('anonymised_at'),
 		version: version(),

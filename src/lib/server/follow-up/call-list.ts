@@ -87,6 +87,12 @@ export interface CallRow {
 	/** Set while a failed attempt keeps the resident off the list: due again from this instant. */
 	waitingUntil: Date | null;
 	since: Date;
+	/** An active unreachable alert (3 failed attempts in a row). */
+	unreachableAlert: boolean;
+	/** A call reached a wrong number and the phone has not been corrected since. */
+	phoneFlagged: boolean;
+	/** Reached or self-reported this slot. */
+	done: boolean;
 }
 
 export interface CallList {
@@ -105,6 +111,15 @@ export interface CallList {
 	waiting: CallRow[];
 }
 
+interface SlotState {
+	communities: Awaited<ReturnType<typeof communitiesOf>>;
+	communityId: string | null;
+	slot: CallSlot;
+	slotDate: string;
+	/** Every home isolator in scope, done or not, in no particular order. */
+	rows: CallRow[];
+}
+
 /**
  * The call list at `now`. `communityId` narrows it to one community; one outside the principal's
  * communities gives null, so nobody learns whether it exists.
@@ -115,20 +130,81 @@ export async function callList(
 	retryMinutes: number,
 	now = new Date()
 ): Promise<CallList | null> {
+	const state = await slotState(principal, options, retryMinutes, now);
+	if (!state) return null;
+	const { rows, ...head } = state;
+	const open = rows.filter((r) => !r.done);
+	const waiting = open.filter((r) => r.waitingUntil);
+	return {
+		...head,
+		counts: {
+			total: rows.length,
+			due: open.length,
+			done: rows.length - open.length,
+			unreached: open.filter((r) => r.failedThisSlot > 0).length
+		},
+		calls: orderWorklist(open.filter((r) => !r.waitingUntil)),
+		waiting: waiting.sort((a, b) => a.waitingUntil!.getTime() - b.waitingUntil!.getTime())
+	};
+}
+
+export interface HandoverList {
+	slot: CallSlot;
+	slotDate: string;
+	communities: {
+		id: string;
+		name: string;
+		nameEn: string | null;
+		/** Not reached this slot, or with an active unreachable alert, in worklist order. */
+		rows: CallRow[];
+	}[];
+}
+
+/**
+ * The shift handover: per community, the home isolators nobody has reached this slot (called or not),
+ * and those with an active unreachable alert even if heard from since, for the next shift to pick up.
+ */
+export async function handoverList(
+	principal: Principal,
+	options: { communityId?: string | null },
+	retryMinutes: number,
+	now = new Date()
+): Promise<HandoverList | null> {
+	const state = await slotState(principal, options, retryMinutes, now);
+	if (!state) return null;
+	const chosen = state.communityId
+		? state.communities.filter((c) => c.id === state.communityId)
+		: state.communities;
+	return {
+		slot: state.slot,
+		slotDate: state.slotDate,
+		communities: chosen.map((c) => ({
+			id: c.id,
+			name: c.name,
+			nameEn: c.nameEn,
+			rows: orderWorklist(state.rows.filter((r) => r.communityId === c.id && (!r.done || r.unreachableAlert)))
+		}))
+	};
+}
+
+async function slotState(
+	principal: Principal,
+	options: { communityId?: string | null },
+	retryMinutes: number,
+	now: Date
+): Promise<SlotState | null> {
 	const communities = await communitiesOf(principal);
 	const filter = options.communityId || null;
 	if (filter && !communities.some((c) => c.id === filter)) return null;
 	const chosen = filter ? communities.filter((c) => c.id === filter) : communities;
 	const zoneOf = new Map(chosen.map((c) => [c.id, c]));
 	const headerSlot = callSlotOf(now, chosen[0]?.timeZone ?? 'Asia/Shanghai');
-	const empty: CallList = {
+	const empty: SlotState = {
 		communities,
 		communityId: filter,
 		slot: headerSlot.slot,
 		slotDate: headerSlot.slotDate,
-		counts: { total: 0, due: 0, done: 0, unreached: 0 },
-		calls: [],
-		waiting: []
+		rows: []
 	};
 	if (!chosen.length) return empty;
 
@@ -145,7 +221,8 @@ export async function callList(
 			birthDate: t.residents.birthDate,
 			pregnant: t.residents.pregnant,
 			chronicDisease: t.residents.chronicDisease,
-			immunosuppressed: t.residents.immunosuppressed
+			immunosuppressed: t.residents.immunosuppressed,
+			phoneFlaggedAt: t.residents.phoneFlaggedAt
 		})
 		.from(t.stays)
 		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
@@ -183,14 +260,12 @@ export async function callList(
 			.from(t.readings)
 			.where(and(inArray(t.readings.stayId, ids), gte(t.readings.takenAt, since))),
 		db()
-			.select({ stayId: t.alerts.stayId, severity: t.alerts.severity })
+			.select({ stayId: t.alerts.stayId, severity: t.alerts.severity, kind: t.alerts.kind })
 			.from(t.alerts)
 			.where(and(inArray(t.alerts.stayId, ids), inArray(t.alerts.status, ['open', 'acknowledged'])))
 	]);
 
-	const counts = { total: home.length, due: 0, done: 0, unreached: 0 };
-	const calls: CallRow[] = [];
-	const waiting: CallRow[] = [];
+	const rows: CallRow[] = [];
 	for (const s of home) {
 		const community = zoneOf.get(s.siteId)!;
 		const { slot, slotDate } = callSlotOf(now, community.timeZone);
@@ -201,19 +276,13 @@ export async function callList(
 		const reachedThisSlot = thisSlot.some((c) => c.outcome === 'reached');
 		// Any reading since the slot opened (a self-report, a device) means the resident has been heard from.
 		const reported = readingRows.some((r) => r.stayId === s.stayId && r.takenAt >= opened);
-		if (reachedThisSlot || reported) {
-			counts.done++;
-			continue;
-		}
-		counts.due++;
 		const failed = thisSlot.filter((c) => isFailedCall(c.outcome));
-		if (failed.length) counts.unreached++;
 		const last = thisSlot.at(-1) ?? null;
 		const back = last
 			? retryAt({ outcome: last.outcome, attemptedAt: last.attemptedAt }, retryMinutes)
 			: null;
 		const alerts = alertRows.filter((a) => a.stayId === s.stayId);
-		const row: CallRow = {
+		rows.push({
 			stayId: s.stayId,
 			residentId: s.residentId,
 			name: s.name,
@@ -230,16 +299,13 @@ export async function callList(
 			failedThisSlot: failed.length,
 			lastAttempt: last && { outcome: last.outcome, at: last.attemptedAt },
 			waitingUntil: back && back > now ? back : null,
-			since: s.admittedAt
-		};
-		(row.waitingUntil ? waiting : calls).push(row);
+			since: s.admittedAt,
+			unreachableAlert: alerts.some((a) => a.kind === 'unreachable'),
+			phoneFlagged: s.phoneFlaggedAt !== null,
+			done: reachedThisSlot || reported
+		});
 	}
-	return {
-		...empty,
-		counts,
-		calls: orderWorklist(calls),
-		waiting: waiting.sort((a, b) => a.waitingUntil!.getTime() - b.waitingUntil!.getTime())
-	};
+	return { ...empty, rows };
 }
 
 /** The first callable stay of the list after `afterStayId` (or the first), for "save and next". */

@@ -22,6 +22,8 @@ export async function callSubject(stayId: string, now = new Date()) {
 			chronicDisease: t.residents.chronicDisease,
 			immunosuppressed: t.residents.immunosuppressed,
 			hasOximeter: t.residents.hasOximeter,
+			phoneFlaggedAt: t.residents.phoneFlaggedAt,
+			residentVersion: t.residents.version,
 			timeZone: t.sites.timeZone,
 			siteName: t.sites.name
 		})
@@ -53,6 +55,8 @@ export async function callSubject(stayId: string, now = new Date()) {
 		age: ageOnDate(row.birthDate, slotDate),
 		riskFactors: riskFactors(row, slotDate),
 		hasOximeter: row.hasOximeter,
+		phoneFlagged: row.phoneFlaggedAt !== null,
+		residentVersion: row.residentVersion,
 		phaseMode: pos.mode,
 		day: pos.day,
 		totalDays: pos.totalDays,

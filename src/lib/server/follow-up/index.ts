@@ -1,4 +1,13 @@
 /** Phone follow-up of home isolators: the slot's call list and recording a call. */
-export { callList, communitiesOf, nextInList, type CallList, type CallRow } from './call-list';
-export { readingKeyOf, recordCall, type RecordCallResult } from './record-call';
+export {
+	callList,
+	communitiesOf,
+	handoverList,
+	nextInList,
+	type CallList,
+	type CallRow,
+	type HandoverList
+} from './call-list';
+export { callHistory, myDay, noteSummary, type CallHistoryEntry, type MyDay } from './history';
+export { readingKeyOf, recordCall, recordCallInTx, type RecordCallResult } from './record-call';
 export { callSubject } from './call-screen';

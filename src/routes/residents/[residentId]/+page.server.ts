@@ -8,6 +8,8 @@ import { readingFormSchema } from '$lib/schemas/reading';
 import { recordReading } from '$lib/server/readings/record';
 import { requireResident } from '$lib/server/auth/guard';
 import * as alerts from '$lib/server/alerts';
+import * as followUp from '$lib/server/follow-up';
+import * as phoneForms from '$lib/server/phone-form';
 import * as residents from '$lib/server/residents';
 import type { Actions, PageServerLoad } from './$types';
 import * as stayActions from './stay-actions.server';
@@ -24,7 +26,9 @@ export const load: PageServerLoad = async (event) => {
 	readingForm.data.source = 'staff_round';
 	const stay = await stayActions.loadStayActions(principal, residentId);
 	const tests = await stayActions.loadTests(residentId);
-	return { record, stayAlerts, readingForm, stay, tests };
+	const calls = await followUp.callHistory(residentId);
+	const phoneForm = await phoneForms.phoneForm(record.version);
+	return { record, stayAlerts, readingForm, stay, tests, calls, phoneForm };
 };
 
 const revealForm = z.object({ field: z.enum(residents.REVEALABLE) });
@@ -71,6 +75,10 @@ export const actions: Actions = {
 			fresh,
 			kinds.length ? m.reading_saved_alert({ kinds: kinds.join('、') }) : m.reading_saved()
 		);
+	},
+	correctPhone: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return phoneForms.correctPhoneAction(event, principal, residentId);
 	},
 	extend: async (event) => {
 		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');

@@ -16,6 +16,9 @@ import {
 } from '../../../domain/plan';
 import { slotOf } from '../../../domain/slot';
 import type { Symptom } from '../../../domain/vitals';
+import type { CallOutcome } from '../../../domain/alert-rules';
+import { callSchema, type CallInput } from '../../../schemas/call';
+import { recordCallInTx } from '../../follow-up/record-call';
 import { recordReadingInTx } from '../../readings/record';
 import { issueAccessCode } from '../../auth/access-codes';
 import { hashPassword } from '../../auth/password';
@@ -364,6 +367,8 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 	const eventValues: (typeof t.stayEvents.$inferInsert)[] = [];
 	const testValues: (typeof t.tests.$inferInsert)[] = [];
 	let residentNo = 0;
+	/** Active stays at home now: the ones the demo calls. */
+	const homeStays: { stayId: string; residentNo: number; admittedAt: Date }[] = [];
 	let demoResident: { id: string; phone: string; stayId: string } | null = null;
 
 	for (const sc of SCENARIOS) {
@@ -436,6 +441,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 			const currentSite = nowMode === 'centralised' && sc.outcome === 'active' ? admittingSite : community;
 			const stayId = rng.uuid();
 			if (!outcomeAt) activeStays.add(stayId);
+			if (!outcomeAt && nowMode !== 'centralised') homeStays.push({ stayId, residentNo, admittedAt });
 			if (residentNo === 0) demoResident = { id: resident!.id, phone: person.phone, stayId };
 			await tx.insert(t.stays).values({
 				id: stayId,
@@ -534,7 +540,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 					staffId: staff.id,
 					clinicianId: clinician.id,
 					// One home isolator has not been reached this morning: the demo shows a missed slot.
-					skipToday: residentNo === 40
+					skipToday: residentNo === MISSED_SLOT_RESIDENT
 				})
 			);
 		}
@@ -543,17 +549,32 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 	for (const [roomId, status] of roomStatus) {
 		await tx.update(t.rooms).set({ status }).where(eq(t.rooms.id, roomId));
 	}
+	const { calls, readings: kept } = demoCalls(readingValues, homeStays, now);
 	// Ordinary readings go in directly; the abnormal ones of current stays take the path every reading
-	// takes, so the demo opens with the alerts they raise.
-	const [viaEngine, direct] = partition(
-		readingValues,
-		(r) => activeStays.has(r.stayId) && abnormalReading(r)
-	);
+	// takes, so the demo opens with the alerts they raise. Calls take the follow-up path (which records
+	// a reached call's values as a phone reading), in time order with those readings.
+	const [viaEngine, direct] = partition(kept, (r) => activeStays.has(r.stayId) && abnormalReading(r));
 	for (let i = 0; i < direct.length; i += 500) {
 		await tx.insert(t.readings).values(direct.slice(i, i + 500));
 	}
-	viaEngine.sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime());
-	for (const r of viaEngine) {
+	const steps = [
+		...viaEngine.map((r) => ({ at: r.takenAt, reading: r, call: null })),
+		...calls.map((c) => ({ at: c.at, reading: null, call: c }))
+	].sort((a, b) => a.at.getTime() - b.at.getTime());
+	const clinicianPrincipal = {
+		userId: clinician.id,
+		role: 'clinician' as const,
+		siteIds: communities.map((c) => c.id),
+		residentId: null,
+		readOnly: false
+	};
+	for (const step of steps) {
+		if (step.call) {
+			const result = await recordCallInTx(tx, clinicianPrincipal, step.call.input, null, step.at);
+			if (!result.ok) throw new Error(`demo call refused: ${result.error}`);
+			continue;
+		}
+		const r = step.reading!;
 		const recorder = r.recordedBy
 			? { userId: r.recordedBy, role: 'site_staff' as const, siteIds: [], residentId: null, readOnly: false }
 			: null;
@@ -731,6 +752,85 @@ function demoReadings(rng: Rng, p: ReadingPlan): (typeof t.readings.$inferInsert
 		});
 	});
 	return out;
+}
+
+/** The home isolator with no reading today: the demo's missed slot. */
+const MISSED_SLOT_RESIDENT = 40;
+
+/** The unanswered stories are told over the last day and a half, across midnight. */
+const CALL_HISTORY_HOURS = 36;
+
+interface DemoCall {
+	at: Date;
+	input: CallInput;
+}
+
+/**
+ * The demo's follow-up calls. The phone readings of residents at home now become reached calls (the
+ * call records the reading), so their call history and their readings tell one story. On top, three stories, chosen among residents at home for a day and a
+ * half or more, so every attempt falls inside their stay:
+ * - the first does not answer three times in a row over midnight: an unreachable alert;
+ * - the second's number turns out to be wrong this morning: the contact details are flagged;
+ * - the home isolator with no reading today (the demo's missed slot) did not answer 40 minutes ago.
+ * The unanswered ones have no phone readings in that time, since nobody reached them.
+ */
+function demoCalls(
+	readings: (typeof t.readings.$inferInsert)[],
+	homeStays: { stayId: string; residentNo: number; admittedAt: Date }[],
+	now: Date
+): { calls: DemoCall[]; readings: (typeof t.readings.$inferInsert)[] } {
+	const since = now.getTime() - CALL_HISTORY_HOURS * 3600_000;
+	const missed = homeStays.find((h) => h.residentNo === MISSED_SLOT_RESIDENT);
+	const settled = homeStays.filter((h) => h !== missed && h.admittedAt.getTime() < since - 3600_000);
+	const unreachable = settled[0]?.stayId;
+	const wrongNumber = settled[1]?.stayId;
+	const failed: [string | undefined, number, CallOutcome, string][] = [
+		[unreachable, 26 * 60, 'no_answer', ''],
+		[unreachable, 14 * 60, 'busy', ''],
+		[unreachable, 2 * 60, 'no_answer', '连续三次未接通，已请社区网格员上门'],
+		[wrongNumber, 3 * 60, 'wrong_number', '接听者称不认识此人'],
+		[missed?.stayId, 40, 'no_answer', '']
+	];
+	const quiet = new Map<string, number>();
+	for (const [stayId, minutesAgo] of failed)
+		if (stayId) quiet.set(stayId, Math.max(quiet.get(stayId) ?? 0, minutesAgo));
+	const calls: DemoCall[] = [];
+	const kept: (typeof t.readings.$inferInsert)[] = [];
+	for (const r of readings) {
+		const silentFrom = quiet.get(r.stayId);
+		if (
+			silentFrom !== undefined &&
+			r.source === 'phone' &&
+			r.takenAt.getTime() >= now.getTime() - silentFrom * 60_000
+		)
+			continue;
+		const home = homeStays.some((h) => h.stayId === r.stayId);
+		if (!home || r.source !== 'phone') {
+			kept.push(r);
+			continue;
+		}
+		const symptoms = (r.symptoms ?? []) as Symptom[];
+		calls.push({
+			at: r.takenAt,
+			input: callSchema.parse({
+				stayId: r.stayId,
+				outcome: 'reached',
+				temperature: r.temperature ?? null,
+				spo2: r.spo2 ?? null,
+				symptoms,
+				needs: { medicine: symptoms.length > 0, detail: symptoms.length ? '对症药品' : '' },
+				idempotencyKey: `demo-call-${r.idempotencyKey}`
+			})
+		});
+	}
+	failed.forEach(([stayId, minutesAgo, outcome, note], i) => {
+		if (!stayId) return;
+		calls.push({
+			at: new Date(now.getTime() - minutesAgo * 60_000),
+			input: callSchema.parse({ stayId, outcome, note, idempotencyKey: `demo-call-failed-${i}` })
+		});
+	});
+	return { calls, readings: kept };
 }
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {

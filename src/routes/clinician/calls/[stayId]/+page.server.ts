@@ -1,21 +1,25 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
+import { rareTailFields } from '$lib/domain/vitals';
 import { callFormSchema, callFromForm } from '$lib/schemas/call';
 import { appConfig } from '$lib/server/app';
 import { requireRole, requireStay } from '$lib/server/auth/guard';
+import * as clock from '$lib/server/clock';
 import * as followUp from '$lib/server/follow-up';
+import * as phoneForms from '$lib/server/phone-form';
 import * as residents from '$lib/server/residents';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event, 'clinician', 'admin');
 	const { stayId } = await requireStay(event, event.params.stayId, 'stay:write');
-	const subject = await followUp.callSubject(stayId);
+	const subject = await followUp.callSubject(stayId, clock.now());
 	if (!subject) error(404, 'Not found');
 	const form = await superValidate(zod4(callFormSchema), { id: 'call' });
 	form.data.idempotencyKey = crypto.randomUUID();
-	return { subject, form };
+	const phoneForm = subject.phoneFlagged ? await phoneForms.phoneForm(subject.residentVersion) : null;
+	return { subject, form, phoneForm };
 };
 
 export const actions: Actions = {
@@ -25,20 +29,36 @@ export const actions: Actions = {
 		const phone = await residents.revealField(principal, residentId, 'phone', event.getClientAddress());
 		return { phone };
 	},
+	correctPhone: async (event) => {
+		requireRole(event, 'clinician', 'admin');
+		const { principal, residentId } = await requireStay(event, event.params.stayId, 'stay:write');
+		return phoneForms.correctPhoneAction(event, principal, residentId);
+	},
 	save: async (event) => {
 		requireRole(event, 'clinician', 'admin');
 		const { principal, stayId } = await requireStay(event, event.params.stayId, 'stay:write');
 		const form = await superValidate(event.request, zod4(callFormSchema), { id: 'call' });
 		if (!form.valid) return fail(400, { form });
+		if (!form.data.outcome) {
+			setError(form, 'outcome', 'call_outcome_required');
+			return fail(400, { form });
+		}
 		const input = callFromForm(stayId, form.data);
 		if (!input.success) {
 			for (const issue of input.error.issues) setError(form, '', issue.message);
 			return fail(400, { form });
 		}
-		const result = await followUp.recordCall(principal, input.data, event.getClientAddress());
+		// Values in the rare tails are asked for twice, as on every reading form: a typo is likelier.
+		const rare = input.data.outcome === 'reached' ? rareTailFields(input.data) : [];
+		if (rare.length && !form.data.confirmRare) {
+			for (const f of rare) setError(form, f as 'temperature' | 'spo2', 'rare_confirm');
+			return fail(400, { form });
+		}
+		const now = clock.now();
+		const result = await followUp.recordCall(principal, input.data, event.getClientAddress(), now);
 		if (!result.ok) return setError(form, '', result.error);
 		// Save and next: the first resident still owed a call, or the list when nobody is.
-		const list = await followUp.callList(principal, {}, appConfig().CALL_RETRY_MINUTES);
+		const list = await followUp.callList(principal, {}, appConfig().CALL_RETRY_MINUTES, now);
 		const next = list && followUp.nextInList(list, stayId);
 		redirect(303, next ? `/clinician/calls/${next}` : '/clinician/calls');
 	}

@@ -1,0 +1,1 @@
+ALTER TABLE "residents" ADD COLUMN "phone_flagged_at" timestamp with time zone;
