@@ -18,15 +18,43 @@ const pending: Record<Topic, ReturnType<typeof setTimeout> | null> = {
 	'app:stays': null
 };
 
+/** Open dialogs holding a half-filled form: reloads wait until the last one closes. */
+let holds = 0;
+const held: Record<Topic, boolean> = { 'app:alerts': false, 'app:stays': false };
+
 function reload(topic: Topic = 'app:alerts') {
 	if (pending[topic]) return;
 	pending[topic] = setTimeout(() => {
 		pending[topic] = null;
+		// A reload under an open form would replace the data the form was opened on and clear what the
+		// person typed or was told (a field error): it runs when the form closes.
+		if (holds > 0) held[topic] = true;
 		// An invalidation started during a navigation would cancel it (the click would do nothing):
 		// wait until the navigation is done.
-		if (navigating.to) reload(topic);
+		else if (navigating.to) reload(topic);
 		else void invalidate(topic);
 	}, COALESCE_MS);
+}
+
+/**
+ * Defers live reloads while a form is open over the live data (an acknowledge or resolve dialog);
+ * returns the release, after which whatever arrived meanwhile is reloaded once.
+ */
+export function holdLive(): () => void {
+	holds++;
+	let released = false;
+	return () => {
+		if (released) return;
+		released = true;
+		holds--;
+		if (holds === 0) {
+			for (const topic of Object.keys(held) as Topic[])
+				if (held[topic]) {
+					held[topic] = false;
+					reload(topic);
+				}
+		}
+	};
 }
 
 /** Starts listening (shared by every caller); returns the function that stops this caller's use. */

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { and, eq, ne, asc } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { idCheckChar } from '../../src/lib/domain/id-number';
 import { DAY_MS, HOUR_MS, schedule, testWindows } from '../../src/lib/domain/plan';
@@ -36,6 +36,15 @@ async function prepareDatabase(): Promise<Fixture> {
 				.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
 				.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
 				.where(and(eq(t.sites.code, code), eq(t.stays.status, 'active'), ne(t.residents.id, notResident)))
+				// The one with the most full readings (on SpO2 scale 1), so that the record's charts have
+				// something in every series whatever the time of day the seed ran at.
+				.orderBy(
+					asc(t.residents.spo2Scale),
+					desc(
+						sql`(select count(*) from readings r where r.stay_id = ${t.stays.id} and r.spo2 is not null and r.pulse is not null)`
+					),
+					asc(t.stays.id)
+				)
 				.limit(1);
 			return row!;
 		};

@@ -50,6 +50,21 @@ test('a fever recorded in one browser appears in another browser’s inbox witho
 		const resolveDialog = inbox.getByRole('dialog', { name: '处理告警' });
 		await resolveDialog.getByRole('button', { name: '处理完毕', exact: true }).click();
 		await expect(resolveDialog.getByText('请选择处理结果。')).toBeVisible();
+		await resolveDialog.getByLabel('备注').fill('复测中');
+
+		// A new reading meanwhile: the open dialog keeps its error and what was typed; the list catches
+		// up when the dialog closes.
+		await ward.getByLabel('体温（°C）').fill('39.6');
+		await ward.getByRole('button', { name: '保存记录' }).click();
+		await expect(ward.getByText(/^已保存/)).toBeVisible();
+		await inbox.waitForTimeout(1500);
+		await expect(resolveDialog.getByText('请选择处理结果。')).toBeVisible();
+		await expect(resolveDialog.getByLabel('备注')).toHaveValue('复测中');
+		await expect(row).toContainText('39.4 °C');
+		await resolveDialog.getByRole('button', { name: '取消' }).click();
+		await expect(row).toContainText('39.6 °C');
+
+		await row.getByRole('button', { name: '处理完毕' }).click();
 		await resolveDialog.getByRole('radio', { name: '已现场处置' }).check();
 		await resolveDialog.getByRole('button', { name: '处理完毕', exact: true }).click();
 		await expect(inbox.getByText('已处理完毕。')).toBeVisible();
