@@ -125,6 +125,32 @@ describe('recording readings', () => {
 		expect(low.ok && low.alerts).toMatchObject([{ kind: 'hypoxia', severity: 'critical' }]);
 	});
 
+	it('a symptom is new only when no reading of the day before named it, whatever readings came between', async () => {
+		const s = await stay();
+		const cough = await recordReading(null, reading(s, { temperature: 36.8, symptoms: ['dry_cough'] }));
+		expect(cough.ok && cough.alerts.map((a) => a.kind)).toEqual(['symptom']);
+		// A thermometer reading with no symptom list, then the cough again: still the same cough.
+		await recordReading(null, reading(s, { temperature: 36.7, takenAt: '2026-11-24T12:00:00+08:00' }));
+		const same = await recordReading(
+			null,
+			reading(s, { temperature: 36.9, symptoms: ['dry_cough'], takenAt: '2026-11-24T19:00:00+08:00' })
+		);
+		expect(same.ok && same.alerts).toEqual([]);
+		// A sore throat beside it is new; and a cough back after more than a day without one is new again.
+		const throat = await recordReading(
+			null,
+			reading(s, { symptoms: ['dry_cough', 'sore_throat'], takenAt: '2026-11-25T08:00:00+08:00' })
+		);
+		expect(throat.ok && throat.alerts[0]?.kind).toBe('symptom');
+		const later = await recordReading(
+			null,
+			reading(s, { symptoms: ['dry_cough'], takenAt: '2026-11-26T19:00:00+08:00' })
+		);
+		expect(later.ok && later.alerts[0]?.kind).toBe('symptom');
+		const rows = await activeAlerts(s);
+		expect(rows.filter((a) => a.kind === 'symptom')[0]?.lastValue).toMatchObject({ new: ['dry_cough'] });
+	});
+
 	it('records once per key, and refuses the key with another body', async () => {
 		const s = await stay();
 		const input = reading(s, { temperature: 36.8 });

@@ -144,7 +144,9 @@ function symptomTrigger(r: Reading, previous: Reading | null): Trigger | null {
 
 /**
  * The triggers a reading raises, at most one per kind, in the order fever, hypoxia, news2 or red_vital,
- * symptom. `previous` is the stay's reading before this one; only its symptoms are used.
+ * symptom. `previous` stands for what came before this reading; only its symptoms are used (the
+ * server passes every symptom reported in the 24 hours before, so a reading without symptoms in between
+ * does not make a continuing one look new).
  */
 export function evaluateReading(
 	r: Reading,

@@ -4,7 +4,7 @@
  * the audit row and a NOTIFY for live inboxes, delivered on commit.
  */
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Principal } from '../../domain/access';
 import { evaluateReading, mergeAlert, thresholdsFrom, type Severity } from '../../domain/alert-rules';
 import { news2, type News2Result } from '../../domain/news2';
@@ -92,6 +92,9 @@ export async function replay(input: ReadingInput): Promise<RecordResult | null> 
 }
 
 /** A stored reading as the rules read it. */
+/** How far back a reported symptom still counts as known (not new) for the symptom rule. */
+const SYMPTOM_MEMORY_MS = 24 * 60 * 60 * 1000;
+
 function asRule(r: typeof t.readings.$inferSelect): Reading {
 	return {
 		...r,
@@ -268,9 +271,22 @@ export async function recordReadingInTx(
 		.where(and(eq(t.readings.stayId, input.stayId), lt(t.readings.takenAt, takenAt)))
 		.orderBy(desc(t.readings.takenAt))
 		.limit(1);
+	// A symptom is new when no reading of the 24 hours before named it: a temperature-only reading in
+	// between (a thermometer, a short call) says nothing about a cough, so it must not make it "new" again.
+	const recent = await tx
+		.select({ symptoms: t.readings.symptoms })
+		.from(t.readings)
+		.where(
+			and(
+				eq(t.readings.stayId, input.stayId),
+				lt(t.readings.takenAt, takenAt),
+				gte(t.readings.takenAt, new Date(takenAt.getTime() - SYMPTOM_MEMORY_MS)),
+				sql`cardinality(${t.readings.symptoms}) > 0`
+			)
+		);
 	const triggers = evaluateReading(
 		reading,
-		previous ? asRule(previous) : null,
+		previous ? { ...asRule(previous), symptoms: [...new Set(recent.flatMap((r) => r.symptoms))] } : null,
 		subject,
 		thresholdsFrom((ctx.site.settings as { thresholds?: object } | null)?.thresholds ?? null)
 	);
