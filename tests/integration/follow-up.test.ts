@@ -1,10 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callSchema, type CallInput } from '../../src/lib/schemas/call';
+import { readingSchema } from '../../src/lib/schemas/reading';
 import * as t from '../../src/lib/server/db/schema';
 import {
 	callHistory,
 	callList,
+	callSubject,
 	handoverList,
 	myDay,
 	nextInList,
@@ -444,5 +446,31 @@ describe('the handover list', () => {
 		// Another community's list reads as unknown.
 		const other = await community();
 		expect(await handoverList(c.clinician, { communityId: other.site.id }, 30, NOW)).toBeNull();
+	});
+});
+
+describe('the call screen', () => {
+	it('shows the last readings, masked phone and the community’s own fever line for the trend', async () => {
+		const c = await community();
+		const s = await c.add({ phone: '13812345678' });
+		await recordReading(
+			null,
+			readingSchema.parse({
+				stayId: s.id,
+				source: 'phone',
+				takenAt: minutes(-60).toISOString(),
+				temperature: 37.4,
+				idempotencyKey: uniqueKey('r')
+			})
+		);
+		const plain = await callSubject(s.id, NOW);
+		expect(plain).toMatchObject({ phoneMasked: '138****5678', feverLine: 37.3 });
+		expect(plain!.lastReadings.map((r) => r.temperature)).toEqual([37.4]);
+
+		await tdb.db
+			.update(t.sites)
+			.set({ settings: { thresholds: { fever: 37.5 } } })
+			.where(eq(t.sites.id, c.site.id));
+		expect((await callSubject(s.id, NOW))!.feverLine).toBe(37.5);
 	});
 });

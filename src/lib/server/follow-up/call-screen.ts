@@ -1,5 +1,6 @@
 /** What the call screen shows about the resident being called: trimmed, the phone masked. */
 import { desc, eq } from 'drizzle-orm';
+import { thresholdsFrom } from '../../domain/alert-rules';
 import { callSlotOf, ageOnDate, riskFactors } from '../../domain/follow-up';
 import { maskPhone } from '../../domain/phone';
 import { db } from '../db';
@@ -25,7 +26,8 @@ export async function callSubject(stayId: string, now = new Date()) {
 			phoneFlaggedAt: t.residents.phoneFlaggedAt,
 			residentVersion: t.residents.version,
 			timeZone: t.sites.timeZone,
-			siteName: t.sites.name
+			siteName: t.sites.name,
+			siteSettings: t.sites.settings
 		})
 		.from(t.stays)
 		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
@@ -62,6 +64,8 @@ export async function callSubject(stayId: string, now = new Date()) {
 		totalDays: pos.totalDays,
 		siteName: row.siteName,
 		timeZone: row.timeZone,
+		/** The community's fever line, which the trend draws (its own threshold, not the default). */
+		feverLine: thresholdsFrom((row.siteSettings as { thresholds?: object } | null)?.thresholds ?? null).fever,
 		lastReadings: last
 	};
 }
