@@ -27,6 +27,8 @@ import {
 } from './harness';
 
 const INTERVAL_S = 2;
+/** The servers trust X-Forwarded-For (ADDRESS_HEADER), as behind nginx; requests sent to them directly carry it too. */
+const VIA_PROXY = { 'x-forwarded-for': '127.0.0.1' };
 const checks = new Checks();
 let cluster: Cluster | null = null;
 const servers: Server[] = [];
@@ -106,7 +108,13 @@ async function signIn(base: string, origin: string, username: string, password: 
 	const res = await fetch(`${base}/login?/staff`, {
 		method: 'POST',
 		redirect: 'manual',
-		headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+		// text/html: a browser's form post (SvelteKit answers JSON to fetch's default */*).
+		headers: {
+			...VIA_PROXY,
+			origin,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
 		body: new URLSearchParams({ username, password })
 	});
 	await res.arrayBuffer();
@@ -178,28 +186,43 @@ async function main() {
 		['A', A],
 		['B', B]
 	] as const) {
-		const res = await fetch(`${base}/alerts`, { redirect: 'manual', headers: { cookie: staff.cookie! } });
-		await res.arrayBuffer();
-		checks.ok(res.status === 200, `the session opens the alert inbox on server ${name}`, res.status);
+		const res = await fetch(`${base}/alerts`, {
+			redirect: 'manual',
+			headers: { ...VIA_PROXY, cookie: staff.cookie ?? '' }
+		});
+		const page = await res.text();
+		checks.ok(
+			res.status === 200 && page.includes('action="/logout"'),
+			`the session opens the alert inbox on server ${name}`,
+			res.status
+		);
 	}
+
+	const anonymous = await fetch(`${B}/alerts`, { redirect: 'manual', headers: VIA_PROXY });
+	await anonymous.arrayBuffer();
+	checks.ok(
+		anonymous.status === 303,
+		'without the cookie server B sends the visitor to sign in',
+		anonymous.status
+	);
 
 	// Live alerts across servers: an inbox open on B hears of a fever recorded through A.
 	const token = await demoDeviceToken(url);
 	const stays = (await (
-		await fetch(`${A}/api/v1/stays`, { headers: { authorization: `Bearer ${token}` } })
+		await fetch(`${A}/api/v1/stays`, { headers: { ...VIA_PROXY, authorization: `Bearer ${token}` } })
 	).json()) as { stayId: string }[];
 	const sql = postgres(url, { max: 1, onnotice: () => {} });
 	try {
 		const [stay] = await sql`select id::text, site_id::text from stays where id = ${stays[0]!.stayId}`;
 		const inbox = await fetch(`${B}/alerts/events`, {
-			headers: { cookie: staff.cookie!, accept: 'text/event-stream' }
+			headers: { ...VIA_PROXY, cookie: staff.cookie ?? '', accept: 'text/event-stream' }
 		});
 		checks.ok(inbox.status === 200, 'the alert inbox stream opens on server B', inbox.status);
 		await sleep(500); // the stream is subscribed once its response has started
 		const seen = waitForEvent(inbox.body!, 'alerts', stay!.site_id, 2000);
 		const sent = await fetch(`${A}/api/v1/readings`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+			headers: { ...VIA_PROXY, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
 			body: JSON.stringify({
 				stayId: stay!.id,
 				takenAt: new Date().toISOString(),
@@ -267,6 +290,7 @@ async function main() {
 let code = 1;
 try {
 	await main();
+	if (checks.failed) for (const s of servers) console.error(tail(s.output()));
 	code = checks.summary();
 } catch (e) {
 	console.error(e);
