@@ -32,7 +32,7 @@ function run(tool: string, args: string[]): void {
 		execFileSync(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 	} catch (e) {
 		const err = e as { stderr?: Buffer; message: string };
-		throw new Error(`${tool} failed: ${err.stderr?.toString().trim() || err.message}`);
+		throw new Error(`${tool} failed: ${err.stderr?.toString().trim() || err.message}`, { cause: e });
 	}
 }
 
