@@ -11,6 +11,7 @@ import {
 } from '$lib/server/auth/session';
 import { db } from '$lib/server/db';
 import { log } from '$lib/server/log';
+import { refuseNul } from '$lib/server/nul-guard';
 
 export const init: ServerInit = async () => {
 	await startApp(env);
@@ -103,7 +104,7 @@ const locale: Handle = ({ event, resolve }) =>
 		});
 	});
 
-export const handle = sequence(requestContext, securityHeaders, locale, sameOriginWrites, session);
+export const handle = sequence(requestContext, securityHeaders, refuseNul, locale, sameOriginWrites, session);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const errorId = crypto.randomUUID().slice(0, 8);

@@ -185,4 +185,18 @@ describe('escalation', () => {
 			.where(inArray(t.alerts.stayId, [stayId]));
 		expect(stays).toHaveLength(1);
 	});
+
+	it('two servers ticking every minute at their own moments do the work once a minute in total', async () => {
+		const minute = 60_000;
+		const gap = minute * 0.9;
+		// Server A at :00 of each minute, server B at :30: B's ticks find A's run too recent and skip.
+		const a1 = await runSchedulerTick(tdb, at('2026-11-28T10:00:00+08:00'), gap);
+		const b1 = await runSchedulerTick(second, at('2026-11-28T10:00:30+08:00'), gap);
+		const a2 = await runSchedulerTick(tdb, at('2026-11-28T10:01:00+08:00'), gap);
+		const b2 = await runSchedulerTick(second, at('2026-11-28T10:01:30+08:00'), gap);
+		expect([a1.ran, b1.ran, a2.ran, b2.ran]).toEqual([true, false, true, false]);
+		// When A stops, B takes over at its next tick.
+		const b3 = await runSchedulerTick(second, at('2026-11-28T10:02:30+08:00'), gap);
+		expect(b3.ran).toBe(true);
+	});
 });

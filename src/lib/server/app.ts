@@ -5,6 +5,7 @@
 import { useTestClock } from './clock';
 import { loadConfig, type Config } from './config';
 import { database, migrate, openDatabase, useDatabase, type Database } from './db';
+import { assertDurable, UnsafeDatabaseError } from './db/durability';
 import { demoDevice, demoLogins, formatLogins, seedIfEmpty } from './db/seed';
 import { log } from './log';
 import { startScheduler } from './scheduler';
@@ -31,6 +32,15 @@ async function start(env: Record<string, string | undefined>): Promise<Database>
 		pgliteDir: config.PGLITE_DIR,
 		poolMax: config.DATABASE_POOL_MAX
 	});
+	if (db.kind === 'postgres') {
+		try {
+			await assertDurable(db.db);
+		} catch (e) {
+			await db.close();
+			if (e instanceof UnsafeDatabaseError) log.fatal({ off: e.off }, e.message);
+			throw e;
+		}
+	}
 	useDatabase(db);
 	await migrate(db, config.MIGRATIONS_DIR);
 	log.info({ database: db.kind }, 'database ready');

@@ -49,6 +49,12 @@ async function readWatermark(tx: DbOrTx, now: Date): Promise<Date> {
 	return saved < floor ? floor : saved;
 }
 
+async function lastRun(tx: DbOrTx): Promise<Date | null> {
+	const [row] = await tx.select().from(t.appMeta).where(eq(t.appMeta.key, WATERMARK_KEY));
+	const saved = typeof row?.value === 'string' ? new Date(row.value) : null;
+	return saved && !Number.isNaN(saved.getTime()) ? saved : null;
+}
+
 async function writeWatermark(tx: DbOrTx, at: Date): Promise<void> {
 	await tx
 		.insert(t.appMeta)
@@ -130,10 +136,23 @@ async function escalate(tx: DbOrTx, now: Date): Promise<number> {
 	return rows.length;
 }
 
-/** One run of the scheduler's work, up to `now`. */
-export async function runSchedulerTick(database: Database, now = new Date()): Promise<TickResult> {
+/**
+ * One run of the scheduler's work, up to `now`. With `minGapMs`, a run is skipped when any server ran
+ * less than that long ago (the watermark says when): N servers each ticking every minute at their own
+ * moment still do the work once a minute in total, not N times.
+ */
+export async function runSchedulerTick(
+	database: Database,
+	now = new Date(),
+	minGapMs = 0
+): Promise<TickResult> {
 	return database.db.transaction(async (tx) => {
-		if (!(await tryLock(tx, database))) return { ran: false, deadlines: 0, missed: 0, escalated: 0 };
+		const skipped = { ran: false, deadlines: 0, missed: 0, escalated: 0 };
+		if (!(await tryLock(tx, database))) return skipped;
+		if (minGapMs > 0) {
+			const last = await lastRun(tx);
+			if (last && now.getTime() - last.getTime() < minGapMs && last <= now) return skipped;
+		}
 		const from = await readWatermark(tx, now);
 		const sites = await tx
 			.select({ id: t.sites.id, timeZone: t.sites.timeZone })
@@ -162,7 +181,8 @@ export function startScheduler(database: Database, intervalMs = 60_000): Schedul
 	let running: Promise<void> | null = null;
 	const tick = () => {
 		// A slow tick is never overlapped by the next one.
-		running ??= runSchedulerTick(database)
+		// 90 %: a server's own next tick comes one interval later, give or take the timer's drift.
+		running ??= runSchedulerTick(database, new Date(), intervalMs * 0.9)
 			.then((r) => {
 				if (r.missed || r.escalated) log.info({ missed: r.missed, escalated: r.escalated }, 'scheduler tick');
 			})

@@ -101,6 +101,10 @@ export async function admit(
 	try {
 		return await db().transaction((tx) => admitInTx(tx, principal, input, ip, now));
 	} catch (e) {
+		// The same key sent twice at once: the second request waited for the first and then failed on what
+		// the first wrote (the resident, the active stay, the key). The first has committed: answer as it did.
+		const again = await replayed(input.idempotencyKey);
+		if (again?.ok) return again;
 		if (e instanceof AdmitFailure)
 			return { ok: false, error: e.error, field: e.field, residentId: e.residentId };
 		switch (pgConstraint(e)) {

@@ -123,7 +123,13 @@ export async function runChange<T>(
 		const event = await db().transaction(work);
 		return { ok: true, replayed: false, value: answer(event) };
 	} catch (e) {
-		if (e instanceof StayRefusal) return { ok: false, error: e.code, detail: e.detail };
+		if (e instanceof StayRefusal) {
+			// The same key sent twice at once: the second waited on the stay's lock, then found the stay
+			// changed (or ended) by the first. That change was this request's own: answer as it did.
+			const again = await replayOf(input.idempotencyKey, input.stayId);
+			if (again) return { ok: true, replayed: true, value: answer(again) };
+			return { ok: false, error: e.code, detail: e.detail };
+		}
 		if (pgConstraint(e) === 'stay_events_idempotency_key') {
 			const again = await replayOf(input.idempotencyKey, input.stayId);
 			if (again) return { ok: true, replayed: true, value: answer(again) };

@@ -113,12 +113,17 @@ export async function recordSample(
 	ip: string | null = null,
 	now = new Date()
 ): Promise<Outcome<{ testId: string }>> {
-	const [earlier] = await db()
-		.select({ id: t.tests.id, stayId: t.tests.stayId })
-		.from(t.tests)
-		.where(eq(t.tests.idempotencyKey, input.idempotencyKey));
-	if (earlier && earlier.stayId === input.stayId)
-		return { ok: true, replayed: true, value: { testId: earlier.id } };
+	const replay = async () => {
+		const [earlier] = await db()
+			.select({ id: t.tests.id, stayId: t.tests.stayId })
+			.from(t.tests)
+			.where(eq(t.tests.idempotencyKey, input.idempotencyKey));
+		return earlier && earlier.stayId === input.stayId
+			? { ok: true as const, replayed: true, value: { testId: earlier.id } }
+			: null;
+	};
+	const earlier = await replay();
+	if (earlier) return earlier;
 	try {
 		return await db().transaction(async (tx) => {
 			const stay = await activeStay(tx, input.stayId, residentId);
@@ -157,6 +162,12 @@ export async function recordSample(
 			return { ok: true as const, replayed: false, value: { testId: row!.id } };
 		});
 	} catch (e) {
+		// The same key sent twice at once: the second waited on the stay's lock and found the window
+		// sampled by the first, its own sampling. Answer as the first did.
+		if (e instanceof Refusal || pgConstraint(e) === 'tests_idempotency_key') {
+			const again = await replay();
+			if (again) return again;
+		}
 		if (e instanceof Refusal) return { ok: false, error: e.code };
 		if (pgConstraint(e) === 'tests_idempotency_key') return { ok: false, error: 'already_sampled' };
 		throw e;
@@ -174,14 +185,21 @@ export async function recordResult(
 	ip: string | null = null,
 	now = new Date()
 ): Promise<Outcome<{ positive: boolean; alertId: string | null }>> {
-	const [earlier] = await db()
-		.select({ data: t.stayEvents.data })
-		.from(t.stayEvents)
-		.where(eq(t.stayEvents.idempotencyKey, input.idempotencyKey));
-	if (earlier) {
+	const replay = async () => {
+		const [earlier] = await db()
+			.select({ data: t.stayEvents.data })
+			.from(t.stayEvents)
+			.where(eq(t.stayEvents.idempotencyKey, input.idempotencyKey));
+		if (!earlier) return null;
 		const d = earlier.data as { positive?: boolean; alertId?: string | null };
-		return { ok: true, replayed: true, value: { positive: !!d.positive, alertId: d.alertId ?? null } };
-	}
+		return {
+			ok: true as const,
+			replayed: true,
+			value: { positive: !!d.positive, alertId: d.alertId ?? null }
+		};
+	};
+	const earlier = await replay();
+	if (earlier) return earlier;
 	if (!input.result) return { ok: false, error: 'result_required' };
 	const result = input.result;
 	try {
@@ -253,6 +271,12 @@ export async function recordResult(
 			return { ok: true as const, replayed: false, value: { positive, alertId } };
 		});
 	} catch (e) {
+		// The same key sent twice at once: the second waited on the test's lock and found the result the
+		// first recorded, its own. Answer as the first did.
+		if (e instanceof Refusal || pgConstraint(e) === 'stay_events_idempotency_key') {
+			const again = await replay();
+			if (again) return again;
+		}
 		if (e instanceof Refusal) return { ok: false, error: e.code };
 		throw e;
 	}
