@@ -60,7 +60,7 @@ export type ReadingInput = z.infer<typeof readingSchema>;
 export const readingFormSchema = z
 	.object({
 		...readingFields,
-		stayId: z.string().optional(),
+		stayId: z.string().max(64).optional(),
 		source: z.enum(['staff_round', 'phone']),
 		confirmRare: z.boolean()
 	})
