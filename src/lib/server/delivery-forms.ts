@@ -66,3 +66,13 @@ export async function bulkAction(event: RequestEvent, principal: Principal, site
 	if (!result.ok) return fail(400, { bulkError: result.error });
 	return { bulkDone: { step: input.step, ...result.value } };
 }
+
+/**
+ * The empty form for the next request, sent back with the confirmation of the one just made. It is not
+ * a failed post: an empty form reads as invalid, would answer 400, and the page would not confirm.
+ */
+export async function answered<T extends { valid: boolean }>(fresh: Promise<T>): Promise<T> {
+	const form = await fresh;
+	form.valid = true;
+	return form;
+}

@@ -5,7 +5,7 @@ import { m } from '$lib/paraglide/messages';
 import { medicineRequestSchema, supplyRequestSchema } from '$lib/schemas/delivery';
 import { requireRole } from '$lib/server/auth/guard';
 import * as deliveries from '$lib/server/deliveries';
-import { stepAction } from '$lib/server/delivery-forms';
+import { answered, stepAction } from '$lib/server/delivery-forms';
 import type { Actions, PageServerLoad } from './$types';
 
 const supplyForm = () =>
@@ -44,7 +44,7 @@ export const actions: Actions = {
 		const result = await deliveries.requestSupplies(principal, form.data, event.getClientAddress());
 		if (!result.ok)
 			return setError(form, '', result.error, { status: result.error === 'not_found' ? 404 : 400 });
-		return message(await supplyForm(), m.dlv_requested());
+		return message(await answered(supplyForm()), m.dlv_requested());
 	},
 	requestMedicine: async (event) => {
 		const principal = requireRole(event, 'resident');
@@ -53,7 +53,7 @@ export const actions: Actions = {
 		const result = await deliveries.requestMedicine(principal, form.data, event.getClientAddress());
 		if (!result.ok)
 			return setError(form, '', result.error, { status: result.error === 'not_found' ? 404 : 400 });
-		return message(await medicineForm(form.data.medicines), m.dlv_requested());
+		return message(await answered(medicineForm(form.data.medicines)), m.dlv_requested());
 	},
 	step: async (event) => {
 		const principal = requireRole(event, 'resident');

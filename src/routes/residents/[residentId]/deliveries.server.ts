@@ -11,6 +11,7 @@ import type { Principal } from '$lib/domain/access';
 import { m } from '$lib/paraglide/messages';
 import { emptyItem, fromCallSchema, prescribeSchema } from '$lib/schemas/delivery';
 import * as deliveries from '$lib/server/deliveries';
+import { answered } from '$lib/server/delivery-forms';
 
 const freshPrescription = () =>
 	superValidate(
@@ -37,7 +38,7 @@ export async function prescribeAction(event: RequestEvent, principal: Principal,
 			return fail(400, { form: { ...form, valid: false }, allergyMatches: result.detail?.matches ?? [] });
 		return setError(form, '', result.error);
 	}
-	return message(await freshPrescription(), m.dlv_prescribed());
+	return message(await answered(freshPrescription()), m.dlv_prescribed());
 }
 
 const needForm = z.object({ callId: z.uuid(), kind: z.enum(['medicine', 'supply']) });
