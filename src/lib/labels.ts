@@ -161,6 +161,8 @@ export function alertValueText(kind: string, value: unknown): string {
 	if (kind === 'unreachable' && v.reason === 'door') parts.push(m.alert_value_door());
 	if (kind === 'unreachable' && typeof v.failures === 'number')
 		parts.push(m.alert_value_calls({ count: v.failures }));
+	if (kind === 'delivery_overdue' && typeof v.hours === 'number')
+		parts.push(m.dlv_alert_value({ hours: v.hours }));
 	return parts.join(' · ');
 }
 

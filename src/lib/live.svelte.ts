@@ -12,10 +12,11 @@ export const live = $state({ connected: false });
 const COALESCE_MS = 250;
 let users = 0;
 let source: EventSource | null = null;
-type Topic = 'app:alerts' | 'app:stays';
+type Topic = 'app:alerts' | 'app:stays' | 'app:deliveries';
 const pending: Record<Topic, ReturnType<typeof setTimeout> | null> = {
 	'app:alerts': null,
-	'app:stays': null
+	'app:stays': null,
+	'app:deliveries': null
 };
 
 /** Open dialogs holding a half-filled form: reloads wait until the last one closes. */
@@ -69,11 +70,13 @@ export function connectLive(url = '/alerts/events'): () => void {
 			if (dropped) {
 				reload('app:alerts');
 				reload('app:stays');
+				reload('app:deliveries');
 			}
 			live.connected = true;
 		});
 		source.addEventListener('alerts', () => reload('app:alerts'));
 		source.addEventListener('stays', () => reload('app:stays'));
+		source.addEventListener('deliveries', () => reload('app:deliveries'));
 		source.addEventListener('error', () => {
 			if (live.connected) dropped = true;
 			live.connected = false;

@@ -188,7 +188,7 @@ describe('escalation', () => {
 
 	it('two servers ticking every minute at their own moments do the work once a minute in total', async () => {
 		const minute = 60_000;
-		const gap = minute * 0.9;
+		const gap = { deliveryOverdueHours: 24, minGapMs: minute * 0.9 };
 		// Server A at :00 of each minute, server B at :30: B's ticks find A's run too recent and skip.
 		const a1 = await runSchedulerTick(tdb, at('2026-11-28T10:00:00+08:00'), gap);
 		const b1 = await runSchedulerTick(second, at('2026-11-28T10:00:30+08:00'), gap);

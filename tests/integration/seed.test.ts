@@ -54,6 +54,25 @@ describe('the demo seed', () => {
 		expect(alerts.filter((a) => a.kind === 'fever')).toHaveLength(febrile.length);
 	});
 
+	it('has deliveries in every state, each step dated, one from a call and one medicine overdue', async () => {
+		const rows = await tdb.db.select().from(t.deliveries);
+		const states = new Set(rows.map((r) => r.status));
+		for (const s of t.deliveryStatusEnum.enumValues) expect(states, s).toContain(s);
+		expect(rows.some((r) => r.source === 'call' && r.callId !== null)).toBe(true);
+		const cutoff = NOW.getTime() - 24 * 3600_000;
+		expect(
+			rows.some((r) => r.kind !== 'supply' && r.status === 'approved' && r.approvedAt!.getTime() < cutoff)
+		).toBe(true);
+		const events = await tdb.db.select().from(t.deliveryEvents);
+		for (const r of rows) {
+			const mine = events.filter((e) => e.deliveryId === r.id);
+			expect(mine.at(-1)!.toStatus).toBe(r.status);
+			expect(mine.every((e) => e.at <= NOW)).toBe(true);
+		}
+		// Every state the worklist shows at the centralised site's floors, with several on one floor.
+		expect(rows.filter((r) => r.status === 'out_for_delivery').length).toBeGreaterThanOrEqual(2);
+	});
+
 	it('has two centralised sites (one of 40 rooms over 4 floors) and two communities', async () => {
 		const sites = await tdb.db.select().from(t.sites);
 		expect(sites.filter((s) => s.kind === 'centralised')).toHaveLength(2);

@@ -56,7 +56,11 @@ async function start(env: Record<string, string | undefined>): Promise<Database>
 		console.log(formatLogins(config.ORIGIN ?? 'http://localhost:3000', logins, await demoDevice(db.db)));
 
 	const scheduler =
-		config.SCHEDULER === 'on' ? startScheduler(db, config.SCHEDULER_INTERVAL_SECONDS * 1000) : null;
+		config.SCHEDULER === 'on'
+			? startScheduler(db, config.SCHEDULER_INTERVAL_SECONDS * 1000, {
+					deliveryOverdueHours: config.DELIVERY_OVERDUE_HOURS
+				})
+			: null;
 
 	process.once('sveltekit:shutdown', () => {
 		// Let a running tick finish before the connections close.

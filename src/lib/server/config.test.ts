@@ -21,6 +21,9 @@ describe('runtime settings', () => {
 
 	it('brings a failed call back after 30 minutes unless told otherwise', () => {
 		expect(loadConfig({}).CALL_RETRY_MINUTES).toBe(30);
+		expect(loadConfig({}).DELIVERY_OVERDUE_HOURS).toBe(24);
+		expect(loadConfig({ DELIVERY_OVERDUE_HOURS: '12' }).DELIVERY_OVERDUE_HOURS).toBe(12);
+		expect(() => loadConfig({ DELIVERY_OVERDUE_HOURS: '0' })).toThrow(/DELIVERY_OVERDUE_HOURS/);
 		expect(loadConfig({}).PSYCH_SUPPORT_LINE).toBe('12356');
 		expect(loadConfig({ PSYCH_SUPPORT_LINE: '0391-1234567' }).PSYCH_SUPPORT_LINE).toBe('0391-1234567');
 		expect(() => loadConfig({ PSYCH_SUPPORT_LINE: 'call us' })).toThrow(/PSYCH_SUPPORT_LINE/);

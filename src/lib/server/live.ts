@@ -16,8 +16,12 @@ import { ALERTS_CHANNEL } from './readings/record';
 export interface AlertChange {
 	stayId: string;
 	siteId: string;
-	/** 'stays' for a stay change (no stay id: one notice per site and transaction). */
-	topic?: 'stays';
+	/**
+	 * 'stays' for a stay change (no stay id: one notice per site and transaction); 'deliveries' for a
+	 * delivery of the stay (with the resident, so their own page can follow it).
+	 */
+	topic?: 'stays' | 'deliveries';
+	residentId?: string;
 }
 
 /**
@@ -40,6 +44,10 @@ function parse(payload: string): AlertChange | null {
 		const v = JSON.parse(payload) as Partial<AlertChange>;
 		if (typeof v.siteId !== 'string') return null;
 		if (v.topic === 'stays') return { stayId: '', siteId: v.siteId, topic: 'stays' };
+		if (v.topic === 'deliveries')
+			return typeof v.stayId === 'string' && typeof v.residentId === 'string'
+				? { stayId: v.stayId, siteId: v.siteId, topic: 'deliveries', residentId: v.residentId }
+				: null;
 		return typeof v.stayId === 'string' ? { stayId: v.stayId, siteId: v.siteId } : null;
 	} catch {
 		return null;
@@ -87,6 +95,13 @@ export function inScope(principal: Principal, change: AlertChange): boolean {
 	return principal.role === 'admin' || principal.siteIds.includes(change.siteId);
 }
 
+/** A resident's own page follows only their own deliveries. */
+export function ownDeliveries(principal: Principal, change: AlertChange): boolean {
+	return (
+		change.topic === 'deliveries' && !!principal.residentId && change.residentId === principal.residentId
+	);
+}
+
 const hubs = new WeakMap<Database, LiveHub>();
 
 /** The process's hub for a database. */
@@ -107,7 +122,8 @@ export function alertEventStream(
 	hub: LiveHub,
 	principal: Principal,
 	signal: AbortSignal,
-	heartbeatMs = 20_000
+	heartbeatMs = 20_000,
+	accept: (principal: Principal, change: AlertChange) => boolean = inScope
 ): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
 	let cleanup = () => {};
@@ -123,7 +139,7 @@ export function alertEventStream(
 				}
 			};
 			const unsubscribe = await hub.subscribe((change) => {
-				if (inScope(principal, change))
+				if (accept(principal, change))
 					send(`event: ${change.topic ?? 'alerts'}\ndata: ${JSON.stringify({ siteId: change.siteId })}\n\n`);
 			});
 			const beat = setInterval(() => send(': ping\n\n'), heartbeatMs);

@@ -1,6 +1,7 @@
 /**
  * The in-server scheduler: every minute it raises `missed_reading` for slots whose deadline passed without
- * a reading, and marks alerts left unacknowledged for 30 minutes as escalated. One tick is one transaction
+ * a reading, `delivery_overdue` for medicine still on its way a day after approval, and marks alerts left
+ * unacknowledged for 30 minutes as escalated. One tick is one transaction
  * holding a PostgreSQL advisory lock, so two servers never do the same work twice; on PGlite one process
  * owns the data folder and transactions run one at a time. A watermark kept in the same transaction lets
  * it catch up after downtime without raising anything twice.
@@ -9,6 +10,7 @@ import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { missedSlotSeverity } from '../domain/alert-rules';
 import { deadlinesBetween, type SlotDeadline } from '../domain/slot';
 import type { Database, DbOrTx } from './db';
+import { DEFAULT_OVERDUE_HOURS, raiseOverdue } from './deliveries/overdue';
 import * as t from './db/schema';
 import { log } from './log';
 import { notifyAlerts, raiseAlert } from './readings/record';
@@ -27,7 +29,18 @@ export interface TickResult {
 	deadlines: number;
 	missed: number;
 	escalated: number;
+	/** Medicine deliveries newly flagged overdue. */
+	overdue: number;
 }
+
+export interface SchedulerOptions {
+	/** Hours after approval a medicine may take to reach the door (DELIVERY_OVERDUE_HOURS). */
+	deliveryOverdueHours: number;
+	/** Skip the run when any server ran less than this long ago (see runSchedulerTick). */
+	minGapMs?: number;
+}
+
+const DEFAULT_OPTIONS: SchedulerOptions = { deliveryOverdueHours: DEFAULT_OVERDUE_HOURS };
 
 function rowsOf<T>(result: unknown): T[] {
 	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
@@ -144,11 +157,12 @@ async function escalate(tx: DbOrTx, now: Date): Promise<number> {
 export async function runSchedulerTick(
 	database: Database,
 	now = new Date(),
-	minGapMs = 0
+	options: SchedulerOptions = DEFAULT_OPTIONS
 ): Promise<TickResult> {
 	return database.db.transaction(async (tx) => {
-		const skipped = { ran: false, deadlines: 0, missed: 0, escalated: 0 };
+		const skipped = { ran: false, deadlines: 0, missed: 0, escalated: 0, overdue: 0 };
 		if (!(await tryLock(tx, database))) return skipped;
+		const minGapMs = options.minGapMs ?? 0;
 		if (minGapMs > 0) {
 			const last = await lastRun(tx);
 			if (last && now.getTime() - last.getTime() < minGapMs && last <= now) return skipped;
@@ -166,9 +180,10 @@ export async function runSchedulerTick(
 				missed += await missSlot(tx, site.id, d);
 			}
 		}
+		const overdue = await raiseOverdue(tx, now, options.deliveryOverdueHours);
 		const escalated = await escalate(tx, now);
 		await writeWatermark(tx, now);
-		return { ran: true, deadlines, missed, escalated };
+		return { ran: true, deadlines, missed, escalated, overdue };
 	});
 }
 
@@ -177,14 +192,19 @@ export interface Scheduler {
 }
 
 /** Runs a tick now and then every `intervalMs`, never two at once in this process. */
-export function startScheduler(database: Database, intervalMs = 60_000): Scheduler {
+export function startScheduler(
+	database: Database,
+	intervalMs = 60_000,
+	options: SchedulerOptions = DEFAULT_OPTIONS
+): Scheduler {
 	let running: Promise<void> | null = null;
 	const tick = () => {
 		// A slow tick is never overlapped by the next one.
 		// 90 %: a server's own next tick comes one interval later, give or take the timer's drift.
-		running ??= runSchedulerTick(database, new Date(), intervalMs * 0.9)
+		running ??= runSchedulerTick(database, new Date(), { ...options, minGapMs: intervalMs * 0.9 })
 			.then((r) => {
-				if (r.missed || r.escalated) log.info({ missed: r.missed, escalated: r.escalated }, 'scheduler tick');
+				if (r.missed || r.escalated || r.overdue)
+					log.info({ missed: r.missed, escalated: r.escalated, overdue: r.overdue }, 'scheduler tick');
 			})
 			.catch((e: unknown) => log.error({ err: e }, 'scheduler tick failed'))
 			.finally(() => {

@@ -122,6 +122,26 @@ const callScoped =
 		].map((c) => ({ ...c, ...body }) as Case);
 	};
 
+/**
+ * A site's or a community's delivery worklist: staff of that site, clinicians of that community, admins.
+ * Actions get an empty form, refused with 400 before anything changes.
+ */
+const deliveryScoped =
+	(suffix: string, body: Pick<Case, 'form' | 'json'> = {}): Spec =>
+	(fx) => {
+		const c01 = `/sites/${fx.siteC01Id}/deliveries${suffix}`;
+		const s01 = `/sites/${fx.communityS01Id}/deliveries${suffix}`;
+		return [
+			{ as: 'anonymous', path: c01, allow: false },
+			{ as: 'admin', path: s01, allow: true },
+			{ as: 'site_staff', path: c01, allow: true },
+			{ as: 'site_staff', path: s01, allow: false },
+			{ as: 'clinician', path: s01, allow: true },
+			{ as: 'clinician', path: c01, allow: false },
+			{ as: 'resident', path: c01, allow: false }
+		].map((c) => ({ ...c, ...body }) as Case);
+	};
+
 const ADMIN: Persona[] = ['admin'];
 const STAFF_ROLES: Persona[] = ['admin', 'site_staff', 'clinician'];
 const target = (suffix: string) => (fx: Fixture) => `/admin/users/${fx.targetUserId}${suffix}`;
@@ -193,6 +213,17 @@ const MATRIX: Record<string, Spec> = {
 	'POST /me?/report': only(['resident'], '/me?/report', { form: {} }),
 	'GET /me/tests': only(['resident'], '/me/tests'),
 	'GET /me/help': only(['resident'], '/me/help'),
+	'GET /me/deliveries': only(['resident'], '/me/deliveries'),
+	'POST /me/deliveries?/requestSupplies': only(['resident'], '/me/deliveries?/requestSupplies', { form: {} }),
+	'POST /me/deliveries?/requestMedicine': only(['resident'], '/me/deliveries?/requestMedicine', { form: {} }),
+	'POST /me/deliveries?/step': only(['resident'], '/me/deliveries?/step', { form: {} }),
+	'GET /me/deliveries/events': (fx) =>
+		only(['resident'], '/me/deliveries/events')(fx).map((c) => ({ ...c, stream: true })),
+	'GET /deliveries': only(STAFF_ROLES, '/deliveries'),
+	'GET /sites/[siteId]/deliveries': deliveryScoped(''),
+	'POST /sites/[siteId]/deliveries?/step': deliveryScoped('?/step', { form: {} }),
+	'POST /sites/[siteId]/deliveries?/bulk': deliveryScoped('?/bulk', { form: {} }),
+	'GET /sites/[siteId]/deliveries/print': deliveryScoped('/print?list=delivery'),
 	'GET /account/password': only(STAFF_ROLES, '/account/password'),
 	'POST /account/password?/change': only(STAFF_ROLES, '/account/password?/change', {
 		form: { current: 'wrong', next: 'x', confirm: 'y' }
@@ -209,6 +240,9 @@ const MATRIX: Record<string, Spec> = {
 	'POST /residents/[residentId]?/transfer': residentScoped('?/transfer', { form: {} }),
 	'POST /residents/[residentId]?/recordSample': residentScoped('?/recordSample', { form: {} }),
 	'POST /residents/[residentId]?/recordResult': residentScoped('?/recordResult', { form: {} }),
+	'POST /residents/[residentId]?/prescribe': residentScoped('?/prescribe', { form: {} }),
+	'POST /residents/[residentId]?/deliveryStep': residentScoped('?/deliveryStep', { form: {} }),
+	'POST /residents/[residentId]?/requestFromNeed': residentScoped('?/requestFromNeed', { form: {} }),
 	'POST /api/v1/residents/[residentId]/reveal': apiRevealScoped,
 	'GET /admit': only(STAFF_ROLES, '/admit'),
 	'POST /admit?/admit': only(STAFF_ROLES, '/admit?/admit', { form: { name: '' } }),

@@ -28,6 +28,7 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 import type { PlanPhase } from '../../domain/plan';
+import type { DeliveryItem } from '../../schemas/delivery';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => instant('created_at').notNull().defaultNow();
@@ -539,8 +540,16 @@ export const deliveries = pgTable(
 			.notNull()
 			.references(() => stays.id),
 		kind: deliveryKindEnum('kind').notNull(),
-		items: jsonb('items').notNull().default([]),
+		/** The lines of the request: name and, for medicine, strength, dose, frequency, days (see schemas/delivery). */
+		items: jsonb('items').$type<DeliveryItem[]>().notNull().default([]),
 		note: text('note'),
+		/** Who asked: staff prescribing, the resident from their page, or a need noted on a call. */
+		source: text('source').notNull().default('staff'),
+		/** The allergy matches the prescriber saw and confirmed, when there were any. */
+		allergyConfirmed:
+			jsonb('allergy_confirmed').$type<{ allergy: string; medicine: string; how: string }[]>(),
+		/** When the scheduler raised `delivery_overdue` for it (once per delivery). */
+		overdueAt: instant('overdue_at'),
 		status: deliveryStatusEnum('status').notNull().default('requested'),
 		requestedAt: instant('requested_at').notNull(),
 		requestedBy: uuid('requested_by').references(() => users.id),
@@ -560,10 +569,16 @@ export const deliveries = pgTable(
 		callId: uuid('call_id').references(() => calls.id),
 		idempotencyKey: text('idempotency_key').notNull(),
 		version: version(),
-		createdAt: createdAt()
+		createdAt: createdAt(),
+		updatedAt: instant('updated_at').notNull().defaultNow()
 	},
 	(t) => [
 		uniqueIndex('deliveries_idempotency_key').on(t.idempotencyKey),
+		// A need noted on a call becomes one request of each kind, however often the button is pressed.
+		uniqueIndex('deliveries_call_kind_key')
+			.on(t.callId, t.kind)
+			.where(sql`${t.callId} is not null`),
+		check('deliveries_source_check', sql`${t.source} in ('staff', 'resident', 'call')`),
 		index('deliveries_stay_idx').on(t.stayId),
 		index('deliveries_open_idx')
 			.on(t.status, t.approvedAt)
@@ -572,6 +587,33 @@ export const deliveries = pgTable(
 			'deliveries_cancel_check',
 			sql`(${t.status} = 'cancelled') = (${t.cancelledAt} is not null and ${t.cancelReason} is not null)`
 		)
+	]
+);
+
+/**
+ * Every step of a delivery, who took it and when: append-only (a trigger refuses UPDATE and DELETE). The
+ * step's idempotency key makes a replayed request (a double tap, a retried post) record once.
+ */
+export const deliveryEvents = pgTable(
+	'delivery_events',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		deliveryId: uuid('delivery_id')
+			.notNull()
+			.references(() => deliveries.id),
+		/** `request` for the creation, else the step (approve, pack, dispatch, deliver, receive, cancel). */
+		step: text('step').notNull(),
+		fromStatus: deliveryStatusEnum('from_status'),
+		toStatus: deliveryStatusEnum('to_status').notNull(),
+		at: instant('at').notNull(),
+		actorId: uuid('actor_id').references(() => users.id),
+		actorRole: roleEnum('actor_role'),
+		reason: text('reason'),
+		idempotencyKey: text('idempotency_key')
+	},
+	(t) => [
+		index('delivery_events_delivery_idx').on(t.deliveryId, t.at),
+		uniqueIndex('delivery_events_idempotency_key').on(t.idempotencyKey)
 	]
 );
 
@@ -751,3 +793,4 @@ export type Plan = typeof plans.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type AccessCode = typeof accessCodes.$inferSelect;
 export type DeviceToken = typeof deviceTokens.$inferSelect;
+export type Delivery = typeof deliveries.$inferSelect;

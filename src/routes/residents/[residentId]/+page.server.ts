@@ -12,12 +12,15 @@ import * as followUp from '$lib/server/follow-up';
 import * as phoneForms from '$lib/server/phone-form';
 import * as residents from '$lib/server/residents';
 import type { Actions, PageServerLoad } from './$types';
+import * as deliveryForms from './deliveries.server';
 import * as stayActions from './stay-actions.server';
+import { stepAction } from '$lib/server/delivery-forms';
 
 export const load: PageServerLoad = async (event) => {
 	const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:read');
 	// Alert changes in scope (the layout's live connection) reload the stay's alerts and readings.
 	event.depends('app:alerts');
+	event.depends('app:deliveries');
 	const record = await residents.viewResident(principal, residentId, event.getClientAddress());
 	if (!record) error(404, 'Not found');
 	const stayAlerts = record.chart ? await alerts.alertsOfStay(record.chart.stayId) : [];
@@ -28,7 +31,8 @@ export const load: PageServerLoad = async (event) => {
 	const tests = await stayActions.loadTests(residentId);
 	const calls = await followUp.callHistory(residentId);
 	const phoneForm = await phoneForms.phoneForm(record.version);
-	return { record, stayAlerts, readingForm, stay, tests, calls, phoneForm };
+	const delivery = await deliveryForms.loadDeliveries(residentId, !!record.activeStayId);
+	return { record, stayAlerts, readingForm, stay, tests, calls, phoneForm, delivery };
 };
 
 const revealForm = z.object({ field: z.enum(residents.REVEALABLE) });
@@ -107,5 +111,17 @@ export const actions: Actions = {
 	recordResult: async (event) => {
 		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
 		return stayActions.resultAction(event, principal, residentId);
+	},
+	prescribe: async (event) => {
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return deliveryForms.prescribeAction(event, principal, residentId);
+	},
+	deliveryStep: async (event) => {
+		const { principal } = await requireResident(event, event.params.residentId, 'stay:write');
+		return stepAction(event, principal);
+	},
+	requestFromNeed: async (event) => {
+		const { principal } = await requireResident(event, event.params.residentId, 'stay:write');
+		return deliveryForms.needAction(event, principal);
 	}
 };

@@ -25,6 +25,7 @@ import { hashPassword } from '../../auth/password';
 import { seedDeviceToken } from '../../devices/tokens';
 import type { Db, Tx } from '../client';
 import * as t from '../schema';
+import { seedDemoDeliveries } from './deliveries';
 import { createRng, fakePerson, type Rng } from './people';
 
 export const DEMO_TIME_ZONE = 'Asia/Shanghai';
@@ -605,6 +606,11 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 	await tx
 		.insert(t.users)
 		.values({ role: 'resident', displayName: '隔离人员', residentId: demoResident!.id });
+	await seedDemoDeliveries(tx, now, {
+		staffId: staff.id,
+		clinicianId: clinician.id,
+		demoStayId: demoResident!.stayId
+	});
 	// The demo resident's sign-in code is printed at every start, so it is kept (demo data only).
 	const demoCode = String(rng.int(10_000_000, 99_999_999));
 	await issueAccessCode(tx, demoResident!.stayId, staff.id, now, demoCode);
