@@ -27,6 +27,11 @@ const schema = z.object({
 	SCHEDULER: z.enum(['on', 'off']).default('on'),
 	/** Seconds between scheduler runs. */
 	SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+	/**
+	 * Days after a resident's last stay ended before their personal details are anonymised by the
+	 * retention job (name, ID number, phone, addresses; report figures are kept).
+	 */
+	RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 	/** Minutes a failed follow-up call keeps a resident off the call list before the retry. */
 	CALL_RETRY_MINUTES: z.coerce.number().int().min(1).max(720).default(30),
 	/** The psychological support line residents see on their help page (national line 12356 by default). */
