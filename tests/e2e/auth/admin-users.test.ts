@@ -2,6 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { loginAs } from '../helpers';
 
 test.use({ locale: 'zh-CN' });
+// Journeys of several people, each signing in (admins with a second factor).
+test.describe.configure({ timeout: 60_000 });
 
 async function signIn(page: Page, username: string, password: string) {
 	await page.goto('/login');
