@@ -12,6 +12,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from './db';
+import { tryTransactionLock } from './db/locks';
 import { audit } from './audit';
 import * as t from './db/schema';
 import { log } from './log';
@@ -27,18 +28,6 @@ export const ANONYMISED_NAME = '（已匿名）';
 export interface RetentionResult {
 	ran: boolean;
 	anonymised: number;
-}
-
-function rowsOf<T>(result: unknown): T[] {
-	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
-async function tryLock(tx: DbOrTx, database: Database): Promise<boolean> {
-	if (database.kind !== 'postgres') return true;
-	const [row] = rowsOf<{ locked: boolean }>(
-		await tx.execute(sql`select pg_try_advisory_xact_lock(${RETENTION_LOCK}) as locked`)
-	);
-	return row?.locked === true;
 }
 
 /** Residents with no active stay whose last stay ended before the cutoff, not yet anonymised. */
@@ -122,7 +111,7 @@ export async function runRetention(
 ): Promise<RetentionResult> {
 	const cutoff = new Date(now.getTime() - days * 86_400_000);
 	return database.db.transaction(async (tx) => {
-		if (!(await tryLock(tx, database))) return { ran: false, anonymised: 0 };
+		if (!(await tryTransactionLock(tx, database, RETENTION_LOCK))) return { ran: false, anonymised: 0 };
 		const ids = await due(tx, cutoff);
 		for (const id of ids) await anonymiseResident(tx, id, now);
 		return { ran: true, anonymised: ids.length };
