@@ -83,7 +83,8 @@ async function ended(
 			slot: 'extra',
 			slotDate: DateTime.fromJSDate(takenAt, { zone: ZONE }).toISODate()!,
 			source: 'phone',
-			temperature: '36.6',
+			temperature: 36.6,
+			note: `${resident.name} 自述无不适`,
 			idempotencyKey: uniqueKey('r')
 		})
 		.returning();
@@ -188,7 +189,8 @@ describe('retention', () => {
 			expect(s).toMatchObject({ homeAddress: null, sourceCaseRef: null, status: p.stay.status });
 			const calls = await tdb.db.select().from(t.calls).where(eq(t.calls.stayId, p.stay.id));
 			expect(calls.map((c) => [c.outcome, c.note])).toEqual([['reached', null]]);
-			expect(await tdb.db.select().from(t.readings).where(eq(t.readings.stayId, p.stay.id))).toHaveLength(1);
+			const readings = await tdb.db.select().from(t.readings).where(eq(t.readings.stayId, p.stay.id));
+			expect(readings.map((r) => [r.temperature, r.note])).toEqual([[36.6, null]]);
 		}
 
 		// Nothing of the old identity is left in their rows.
