@@ -17,6 +17,8 @@ declare global {
 			session: { id: string; expiresAt: Date } | null;
 			/** Who is asking, for the authorization rule; null when signed out. */
 			principal: Principal | null;
+			/** A password sign-in that still owes its second factor (only /login/2fa reads it). */
+			pendingSecondFactor: { sessionId: string; userId: string; username: string | null } | null;
 		}
 	}
 }

@@ -9,9 +9,11 @@ import {
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/session';
+import { twoFactorGate } from '$lib/domain/two-factor';
 import { db } from '$lib/server/db';
 import { log } from '$lib/server/log';
 import { refuseNul } from '$lib/server/nul-guard';
+import { applySecurityHeaders } from '$lib/server/security-headers';
 
 export const init: ServerInit = async () => {
 	await startApp(env);
@@ -39,9 +41,14 @@ const requestContext: Handle = async ({ event, resolve }) => {
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'same-origin');
-	response.headers.set('x-frame-options', 'DENY');
+	try {
+		applySecurityHeaders(response.headers, event.url);
+	} catch {
+		// A response with immutable headers (a fetched one passed through): answer with a copy.
+		const copy = new Response(response.body, response);
+		applySecurityHeaders(copy.headers, event.url);
+		return copy;
+	}
 	return response;
 };
 
@@ -67,6 +74,7 @@ const session: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.principal = null;
+	event.locals.pendingSecondFactor = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (!token) return resolve(event);
 	const secure = event.url.protocol === 'https:';
@@ -76,6 +84,17 @@ const session: Handle = async ({ event, resolve }) => {
 		return resolve(event);
 	}
 	if (valid.fresh) setSessionCookie(event.cookies, token, valid.session.expiresAt, secure);
+	const gate = twoFactorGate(valid.user.role, valid.twoFactor);
+	if (gate === 'verify') {
+		// Password given, code not yet: signed in for the second step only, nowhere else.
+		event.locals.pendingSecondFactor = {
+			sessionId: valid.session.id,
+			userId: valid.user.id,
+			username: valid.user.username
+		};
+		if (MAY_BEFORE_SECOND_FACTOR.has(event.url.pathname)) return resolve(event);
+		return gateAnswer(event.url, '/login/2fa', 'Enter your second-factor code first');
+	}
 	event.locals.user = valid.user;
 	event.locals.session = { id: valid.session.id, expiresAt: valid.session.expiresAt };
 	event.locals.principal = {
@@ -91,9 +110,27 @@ const session: Handle = async ({ event, resolve }) => {
 		}
 		return new Response(null, { status: 303, headers: { location: '/account/password' } });
 	}
+	if (gate === 'enrol' && !MAY_WHILE_ENROLLING.has(event.url.pathname))
+		return gateAnswer(event.url, '/account/security', 'Set up your second factor first');
 	return resolve(event);
 };
 const MAY_WHILE_CHANGING = new Set(['/account/password', '/logout', '/language', '/healthz']);
+const MAY_BEFORE_SECOND_FACTOR = new Set(['/login', '/login/2fa', '/logout', '/language', '/healthz']);
+const MAY_WHILE_ENROLLING = new Set([
+	'/account/security',
+	'/account/password',
+	'/logout',
+	'/language',
+	'/healthz'
+]);
+
+function gateAnswer(url: URL, location: string, message: string): Response {
+	if (url.pathname.startsWith('/api/')) return json({ message }, { status: 403 });
+	const next = url.pathname + url.search;
+	const to =
+		location === '/login/2fa' && next !== '/' ? `${location}?next=${encodeURIComponent(next)}` : location;
+	return new Response(null, { status: 303, headers: { location: to } });
+}
 
 const locale: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {

@@ -247,3 +247,8 @@ export function eventDetailText(kind: string, data: unknown, format: (d: Date) =
 			return '';
 	}
 }
+
+/** Why a full ID number or phone was shown (the reveal's purpose, kept in the audit row). */
+export function purposeLabel(purpose: string): string {
+	return messages[`sec_purpose_${purpose}`]?.() ?? purpose;
+}

@@ -61,7 +61,8 @@ export function fixture(): Fixture {
 }
 
 export const DEMO = {
-	admin: { username: 'admin', password: 'demo-admin-2026' },
+	// The demo admin's second factor: a public demo secret (README), as an authenticator app would hold it.
+	admin: { username: 'admin', password: 'demo-admin-2026', totpSecret: 'ISOLATIONCAREDEMOADMINTOTPSECRET' },
 	site_staff: { username: 'staff', password: 'demo-staff-2026' },
 	clinician: { username: 'clinician', password: 'demo-clinician-2026' }
 } as const;

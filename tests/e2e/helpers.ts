@@ -1,5 +1,12 @@
+import { decodeBase32 } from '@oslojs/encoding';
+import { generateTOTP } from '@oslojs/otp';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { DEMO, E2E, fixture } from './env';
+
+/** The code the demo admin's authenticator app shows now. */
+export function adminTotp(): string {
+	return generateTOTP(decodeBase32(DEMO.admin.totpSecret), 30, 6);
+}
 
 export type Persona = 'anonymous' | 'admin' | 'site_staff' | 'clinician' | 'resident';
 
@@ -17,6 +24,15 @@ export async function loginAs(page: Page, who: Exclude<Persona, 'anonymous'>) {
 		await form.getByLabel(/用户名|Username/).fill(DEMO[who].username);
 		await form.getByLabel(/密码|Password/).fill(DEMO[who].password);
 		await form.getByRole('button').click();
+		if (who === 'admin') {
+			// Admins sign in with a second factor.
+			await expect(page).toHaveURL(/\/login\/2fa/);
+			await page.getByLabel(/验证码|Code/).fill(adminTotp());
+			await page
+				.getByRole('button', { name: /验证|Verify/ })
+				.first()
+				.click();
+		}
 	}
 	await expect(page).not.toHaveURL(/\/login/);
 }
@@ -34,4 +50,12 @@ export async function apiLogin(request: APIRequestContext, who: Exclude<Persona,
 		maxRedirects: 0
 	});
 	expect(res.status(), `sign-in as ${who}`).toBe(303);
+	if (who === 'admin') {
+		const second = await request.post('/login/2fa?/totp', {
+			form: { code: adminTotp() },
+			headers: { origin: E2E.origin, accept: 'text/html' },
+			maxRedirects: 0
+		});
+		expect(second.status(), 'second factor for admin').toBe(303);
+	}
 }

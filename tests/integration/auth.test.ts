@@ -438,7 +438,9 @@ describe('audit trail', () => {
 		expect(JSON.stringify(record)).not.toContain(resident.idNumber);
 		expect(JSON.stringify(record)).not.toContain(resident.phone);
 
-		expect(await residents.revealField(p, resident.id, 'phone', '10.5.0.3')).toBe(resident.phone);
+		expect(await residents.revealField(p, resident.id, 'phone', 'contact_resident', '10.5.0.3')).toBe(
+			resident.phone
+		);
 
 		const rows = await tdb.db.select().from(t.auditLog);
 		const write = rows.find(
@@ -451,8 +453,10 @@ describe('audit trail', () => {
 		expect(view).toMatchObject({ actorId: clinician.id, ip: '10.5.0.2', entity: 'resident' });
 		const reveal = rows.find((r) => r.action === 'reveal' && r.residentId === resident.id);
 		expect(reveal).toMatchObject({ actorId: clinician.id, ip: '10.5.0.3' });
+		// The purpose stated for the reveal is kept with it.
 		expect(reveal!.after).toEqual({
 			field: 'phone',
+			purpose: 'contact_resident',
 			phone: `${resident.phone.slice(0, 3)}****${resident.phone.slice(-4)}`
 		});
 		// No audit row anywhere holds a raw ID number, phone or password hash.

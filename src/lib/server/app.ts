@@ -8,6 +8,7 @@ import { database, migrate, openDatabase, useDatabase, type Database } from './d
 import { assertDurable, UnsafeDatabaseError } from './db/durability';
 import { demoDevice, demoLogins, formatLogins, seedIfEmpty } from './db/seed';
 import { log } from './log';
+import { startRetention } from './retention';
 import { startScheduler } from './scheduler';
 
 let started: Promise<Database> | null = null;
@@ -62,9 +63,12 @@ async function start(env: Record<string, string | undefined>): Promise<Database>
 				})
 			: null;
 
+	// Retention runs wherever the scheduler does (SCHEDULER=off servers leave both to another server).
+	const retention = config.SCHEDULER === 'on' ? startRetention(db, config.RETENTION_DAYS) : null;
+
 	process.once('sveltekit:shutdown', () => {
 		// Let a running tick finish before the connections close.
-		void Promise.resolve(scheduler?.stop())
+		void Promise.all([scheduler?.stop(), retention?.stop()])
 			.then(() => database().close())
 			.catch(() => {});
 	});

@@ -29,6 +29,11 @@ const schema = z.object({
 	SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 	/** Hours after approval a medicine may take to reach the door before `delivery_overdue` is raised. */
 	DELIVERY_OVERDUE_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+	/**
+	 * Days after a resident's last stay ended before their personal details are anonymised by the
+	 * retention job (name, ID number, phone, addresses; report figures are kept).
+	 */
+	RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 	/** Minutes a failed follow-up call keeps a resident off the call list before the retry. */
 	CALL_RETRY_MINUTES: z.coerce.number().int().min(1).max(720).default(30),
 	/** The psychological support line residents see on their help page (national line 12356 by default). */

@@ -3,7 +3,7 @@
  * looked up from the session's resident id, never from the URL, so no other resident's data can reach
  * here. Self-reports go through the same reading path as every other reading, so alerts fire.
  */
-import { and, desc, eq, gte } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, ne } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Principal } from '../domain/access';
 import { thresholdsFrom, type ThresholdOverrides } from '../domain/alert-rules';
@@ -180,5 +180,88 @@ export async function selfReport(
 		),
 		sitePhone: row.sitePhone,
 		alerts: result.alerts.filter((a) => a.status !== 'resolved').map((a) => a.kind)
+	};
+}
+
+export const VIEWS_SHOWN = 100;
+
+export interface RecordView {
+	at: Date;
+	action: 'view' | 'reveal' | 'view_notice';
+	role: string | null;
+	/** The site, community or headquarters the viewer works for: never the person's name. */
+	organisation: string | null;
+	organisationEn: string | null;
+	field: string | null;
+	purpose: string | null;
+}
+
+/**
+ * Who looked at the resident's record and when, read from the audit log: opening the record, showing a
+ * full ID number or phone (with the purpose stated), opening the release notice. Residents see the
+ * viewer's role and organisation, not their name: that answers "was it the people caring for me?"
+ * without exposing front-line staff to calls at home; the audit log keeps the person for a complaint,
+ * which headquarters can look into. The resident's own views are left out.
+ */
+export async function portalViews(residentId: string, timeZoneFallback = 'Asia/Shanghai') {
+	const rows = await db()
+		.select({
+			at: t.auditLog.at,
+			action: t.auditLog.action,
+			entity: t.auditLog.entity,
+			role: t.auditLog.actorRole,
+			actorId: t.auditLog.actorId,
+			after: t.auditLog.after
+		})
+		.from(t.auditLog)
+		.where(
+			and(
+				eq(t.auditLog.residentId, residentId),
+				inArray(t.auditLog.action, ['view', 'reveal']),
+				inArray(t.auditLog.entity, ['resident', 'release_notice']),
+				ne(t.auditLog.actorRole, 'resident')
+			)
+		)
+		.orderBy(desc(t.auditLog.at), desc(t.auditLog.id))
+		.limit(VIEWS_SHOWN);
+	// The viewer's organisation: among the sites they work for, the ones that looked after this resident.
+	const actorIds = [...new Set(rows.map((r) => r.actorId).filter((id): id is string => !!id))];
+	const mine = await db()
+		.select({ siteId: t.stays.siteId, home: t.stays.homeCommunityId })
+		.from(t.stays)
+		.where(eq(t.stays.residentId, residentId));
+	const ownSites = new Set(mine.flatMap((s) => [s.siteId, s.home]));
+	const assigned = actorIds.length
+		? await db()
+				.select({
+					userId: t.userSites.userId,
+					siteId: t.sites.id,
+					name: t.sites.name,
+					nameEn: t.sites.nameEn
+				})
+				.from(t.userSites)
+				.innerJoin(t.sites, eq(t.sites.id, t.userSites.siteId))
+				.where(inArray(t.userSites.userId, actorIds))
+		: [];
+	const orgOf = new Map<string, { name: string; nameEn: string | null }>();
+	for (const a of assigned) {
+		if (ownSites.has(a.siteId) || !orgOf.has(a.userId)) orgOf.set(a.userId, a);
+	}
+	const latest = await latestStay(residentId);
+	return {
+		timeZone: latest?.timeZone ?? timeZoneFallback,
+		views: rows.map((r): RecordView => {
+			const after = (r.after ?? {}) as { field?: string; purpose?: string };
+			const org = r.actorId ? orgOf.get(r.actorId) : undefined;
+			return {
+				at: r.at,
+				action: r.entity === 'release_notice' ? 'view_notice' : (r.action as 'view' | 'reveal'),
+				role: r.role,
+				organisation: org?.name ?? null,
+				organisationEn: org?.nameEn ?? null,
+				field: r.action === 'reveal' ? (after.field ?? null) : null,
+				purpose: r.action === 'reveal' ? (after.purpose ?? null) : null
+			};
+		})
 	};
 }

@@ -7,6 +7,7 @@ import type { Principal } from '../domain/access';
 import { maskIdNumber } from '../domain/id-number';
 import { maskPhone, validatePhone } from '../domain/phone';
 import type { PhoneCorrection } from '../schemas/contact';
+import type { RevealableField, RevealPurpose } from '../schemas/reveal';
 import { thresholdsFrom, type ThresholdOverrides } from '../domain/alert-rules';
 import { position, schedule } from '../domain/plan';
 import { audit } from './audit';
@@ -16,8 +17,7 @@ import * as t from './db/schema';
 /** Enough for the longest plan's stay at several readings a day; the chart and table show all of them. */
 export const STAY_READINGS_LIMIT = 500;
 
-export const REVEALABLE = ['idNumber', 'phone', 'emergencyContactPhone'] as const;
-export type RevealableField = (typeof REVEALABLE)[number];
+export { REVEALABLE, type RevealableField } from '../schemas/reveal';
 
 export async function viewResident(
 	principal: Principal,
@@ -158,6 +158,7 @@ export async function revealField(
 	principal: Principal,
 	residentId: string,
 	field: RevealableField,
+	purpose: RevealPurpose,
 	ip: string | null
 ): Promise<string | null> {
 	return db().transaction(async (tx) => {
@@ -170,8 +171,8 @@ export async function revealField(
 			entity: 'resident',
 			entityId: residentId,
 			residentId,
-			// The audit keeps which field was revealed, masked: never the value itself.
-			after: { field, [field]: value },
+			// The audit keeps which field was revealed and why, masked: never the value itself.
+			after: { field, purpose, [field]: value },
 			ip
 		});
 		return value ?? null;

@@ -47,12 +47,11 @@ export const actions: Actions = {
 			return message(form, failureText(result, m.login_invalid()), { status });
 		}
 		setSessionCookie(event.cookies, result.token, result.expiresAt, event.url.protocol === 'https:');
-		redirect(
-			303,
-			result.mustChangePassword
-				? '/account/password'
-				: safeNext(event.url.searchParams.get('next'), homeFor(result.role))
-		);
+		const next = safeNext(event.url.searchParams.get('next'), homeFor(result.role));
+		// The second factor comes before anything else, even a password change.
+		if (result.secondFactor === 'verify') redirect(303, `/login/2fa?next=${encodeURIComponent(next)}`);
+		if (result.mustChangePassword) redirect(303, '/account/password');
+		redirect(303, result.secondFactor === 'enrol' ? '/account/security' : next);
 	},
 	resident: async (event) => {
 		const form = await superValidate(event.request, zod4(residentLoginSchema), { id: 'resident' });

@@ -20,6 +20,9 @@ export const POST: RequestHandler = async ({ locals, cookies, url, getClientAddr
 				ip: getClientAddress()
 			});
 		});
+	} else if (locals.pendingSecondFactor) {
+		// Cancelling a sign-in that was waiting for its second factor.
+		await invalidateSession(db(), locals.pendingSecondFactor.sessionId);
 	}
 	deleteSessionCookie(cookies, url.protocol === 'https:');
 	redirect(303, '/login');

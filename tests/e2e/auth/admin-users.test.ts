@@ -2,6 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { loginAs } from '../helpers';
 
 test.use({ locale: 'zh-CN' });
+// Journeys of several people, each signing in (admins with a second factor).
+test.describe.configure({ timeout: 60_000 });
 
 async function signIn(page: Page, username: string, password: string) {
 	await page.goto('/login');
@@ -79,6 +81,10 @@ test('staff reveal a resident phone; the reveal is in the audit log', async ({ b
 	const masked = `${fx.centralResident.idNumber.slice(0, 4)}**********${fx.centralResident.idNumber.slice(-4)}`;
 	await expect(page.getByText(masked)).toBeVisible();
 	await expect(page.getByText(fx.centralResident.idNumber)).toHaveCount(0);
+	// A purpose from the short list comes first; the page will not send the request without one.
+	await page.getByRole('button', { name: '显示完整号码' }).first().click();
+	await expect(page.getByText(fx.centralResident.idNumber)).toHaveCount(0);
+	await page.getByLabel('查看用途').selectOption({ label: '核验身份（入住、解除、转运交接）' });
 	await page.getByRole('button', { name: '显示完整号码' }).first().click();
 	await expect(page.getByText(fx.centralResident.idNumber)).toBeVisible();
 	await expect(page.getByText('已显示（已记录）')).toBeVisible();
@@ -89,6 +95,7 @@ test('staff reveal a resident phone; the reveal is in the audit log', async ({ b
 	await loginAs(admin, 'admin');
 	await admin.goto(`/admin/audit?resident=${fx.centralResident.id}`);
 	await expect(admin.getByRole('cell', { name: 'reveal' })).toBeVisible();
+	await expect(admin.getByText('"purpose":"verify_identity"').first()).toBeVisible();
 	await expect(admin.getByRole('cell', { name: 'view' }).first()).toBeVisible();
 	await expect(admin.getByText(masked).first()).toBeVisible();
 	await expect(admin.getByText(fx.centralResident.idNumber)).toHaveCount(0);

@@ -42,6 +42,10 @@ const only =
 
 const everyone = (path: string, body: Pick<Case, 'form' | 'json'> = {}) => only(PERSONAS, path, body);
 
+/** Refused to anonymous visitors (sent to sign in); anyone signed in passes (and is sent home). */
+const signedInOnly = (path: string, body: Pick<Case, 'form' | 'json'> = {}) =>
+	only(['admin', 'site_staff', 'clinician', 'resident'], path, body);
+
 /**
  * A resident's record: staff see only residents of their sites, clinicians only their communities'
  * residents, admins all; residents never see staff records, their own included (they have /me).
@@ -65,7 +69,7 @@ const residentScoped =
 	};
 
 const apiRevealScoped: Spec = (fx) =>
-	residentScoped('', { json: { field: 'phone' } })(fx).map((c) => ({
+	residentScoped('', { json: { field: 'phone', purpose: 'contact_resident' } })(fx).map((c) => ({
 		...c,
 		path: c.path.replace('/residents/', '/api/v1/residents/') + '/reveal'
 	}));
@@ -153,6 +157,30 @@ const MATRIX: Record<string, Spec> = {
 	'POST /login?/staff': everyone('/login?/staff', { form: { username: '', password: '' } }),
 	'POST /login?/resident': everyone('/login?/resident', { form: { phone: '', code: '' } }),
 	'POST /logout': everyone('/logout', { form: {} }),
+	// Signing out everywhere ends only the caller's own sessions.
+	'POST /logout/everywhere': only(['admin', 'site_staff', 'clinician', 'resident'], '/logout/everywhere', {
+		form: {}
+	}),
+	// The second sign-in step: without a sign-in waiting for its code, it sends everyone away (signed-in
+	// people to their home page, the others to sign in).
+	'GET /login/2fa': signedInOnly('/login/2fa'),
+	'POST /login/2fa?/totp': signedInOnly('/login/2fa?/totp', { form: { code: '123456' } }),
+	'POST /login/2fa?/recovery': signedInOnly('/login/2fa?/recovery', { form: { code: 'x' } }),
+	'GET /account/security': only(STAFF_ROLES, '/account/security'),
+	// Wrong codes: refused with 400, nothing changes.
+	'POST /account/security?/enrol': only(STAFF_ROLES, '/account/security?/enrol', {
+		form: { key: '00', code: '1' }
+	}),
+	'POST /account/security?/regenerate': only(STAFF_ROLES, '/account/security?/regenerate', {
+		form: { code: '1' }
+	}),
+	'POST /account/security?/disable': only(STAFF_ROLES, '/account/security?/disable', { form: { code: '1' } }),
+	'GET /admin/security': only(ADMIN, '/admin/security'),
+	// Saves the setting as it is (off), so the rest of the suite signs in as before.
+	'POST /admin/security?/save': only(ADMIN, '/admin/security?/save', {
+		form: { twoFactorAllStaff: 'false' }
+	}),
+	'GET /me/privacy': only(['resident'], '/me/privacy'),
 	'POST /language': everyone('/language', { form: { locale: 'zh-CN', redirectTo: '/' } }),
 	'GET /healthz': everyone('/healthz'),
 	'GET /admin': only(ADMIN, '/admin'),
@@ -164,6 +192,8 @@ const MATRIX: Record<string, Spec> = {
 	'POST /admin/users/[userId]?/deactivate': only(ADMIN, target('?/deactivate'), { form: {} }),
 	'POST /admin/users/[userId]?/reactivate': only(ADMIN, target('?/reactivate'), { form: {} }),
 	'POST /admin/users/[userId]?/resetPassword': only(ADMIN, target('?/resetPassword'), { form: {} }),
+	// The target has no second factor: refused with 400, nothing changes.
+	'POST /admin/users/[userId]?/resetTwoFactor': only(ADMIN, target('?/resetTwoFactor'), { form: {} }),
 	'GET /admin/audit': only(ADMIN, '/admin/audit'),
 	// Sites and plans by their demo codes; every action gets a body it refuses (400), so nothing changes.
 	'GET /admin/sites': only(ADMIN, '/admin/sites'),
@@ -229,7 +259,9 @@ const MATRIX: Record<string, Spec> = {
 		form: { current: 'wrong', next: 'x', confirm: 'y' }
 	}),
 	'GET /residents/[residentId]': residentScoped(''),
-	'POST /residents/[residentId]?/reveal': residentScoped('?/reveal', { form: { field: 'phone' } }),
+	'POST /residents/[residentId]?/reveal': residentScoped('?/reveal', {
+		form: { field: 'phone', purpose: 'verify_identity' }
+	}),
 	'POST /residents/[residentId]?/recordReading': residentScoped('?/recordReading', { form: {} }),
 	'POST /residents/[residentId]?/correctPhone': residentScoped('?/correctPhone', { form: {} }),
 	// Empty forms: refused with 400 before anything changes.
@@ -354,7 +386,7 @@ function allowedProperly(res: Answer, method: string, path: string): boolean {
 	if (res.status() >= 500 || [401, 403, 404].includes(res.status())) return false;
 	const location = res.headers()['location'] ?? '';
 	// Signing out and signing in legitimately redirect; nothing else allowed may bounce to sign-in.
-	if (location.startsWith('/login') && !(method === 'POST' && path === '/logout')) return false;
+	if (location.startsWith('/login') && !(method === 'POST' && path.startsWith('/logout'))) return false;
 	return true;
 }
 
@@ -404,7 +436,10 @@ test('a cookie-authenticated JSON write from another origin is refused', async (
 			headers: { 'sec-fetch-site': 'cross-site' }
 		});
 		expect(noOrigin.status()).toBe(403);
-		const same = await ctx.post(url, { data: { field: 'phone' }, headers: { origin: E2E.origin } });
+		const same = await ctx.post(url, {
+			data: { field: 'phone', purpose: 'contact_resident' },
+			headers: { origin: E2E.origin }
+		});
 		expect(same.status()).toBe(200);
 		expect((await same.json()).value).toMatch(/^1[3-9]\d{9}$/);
 	} finally {

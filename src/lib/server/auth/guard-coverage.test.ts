@@ -15,6 +15,10 @@ const PUBLIC: Record<string, string> = {
 	'login/+page.server.ts#load': 'the sign-in page',
 	'login/+page.server.ts#staff': 'signing in',
 	'login/+page.server.ts#resident': 'signing in',
+	'login/2fa/+page.server.ts#load':
+		'the second sign-in step: open only to a session that owes its code (locals.pendingSecondFactor)',
+	'login/2fa/+page.server.ts#totp': 'the second sign-in step (checks locals.pendingSecondFactor)',
+	'login/2fa/+page.server.ts#recovery': 'the second sign-in step (checks locals.pendingSecondFactor)',
 	'logout/+server.ts#POST': 'signing out ends only the caller’s own session',
 	'language/+server.ts#POST': 'choosing a language',
 	'healthz/+server.ts#GET': 'load balancer health check, no data',

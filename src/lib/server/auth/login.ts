@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { normalizePhone, validatePhone } from '../../domain/phone';
+import { twoFactorGate, twoFactorRequired } from '../../domain/two-factor';
 import { audit } from '../audit';
 import type { Db } from '../db';
 import * as t from '../db/schema';
@@ -12,6 +13,7 @@ import { normalizeAccessCode } from './access-codes';
 import { hashPassword, verifyPassword } from './password';
 import { createSession, generateSessionToken } from './session';
 import { accountKey, addressKey, clearFailures, lockedFor, recordFailure } from './throttle';
+import { readSecuritySettings } from './two-factor';
 
 export interface ClientMeta {
 	ip: string;
@@ -26,6 +28,8 @@ export type LoginResult =
 			userId: string;
 			role: t.User['role'];
 			mustChangePassword: boolean;
+			/** What the sign-in still needs: the second factor's code, or setting one up. */
+			secondFactor: 'verify' | 'enrol' | null;
 	  }
 	| { ok: false; reason: 'invalid' | 'throttled' | 'expired'; retryAfterSec?: number };
 
@@ -75,13 +79,15 @@ export async function loginStaff(
 		return s;
 	});
 	await clearFailures(db, keys[0]!);
+	const required = twoFactorRequired(user.role, await readSecuritySettings(db));
 	return {
 		ok: true,
 		token,
 		expiresAt: session.expiresAt,
 		userId: user.id,
 		role: user.role,
-		mustChangePassword: user.mustChangePassword
+		mustChangePassword: user.mustChangePassword,
+		secondFactor: twoFactorGate(user.role, { enrolled: !!user.totpKey, verified: false, required })
 	};
 }
 
@@ -156,6 +162,7 @@ export async function loginResident(
 		expiresAt: result.session.expiresAt,
 		userId: result.user.id,
 		role: 'resident',
-		mustChangePassword: false
+		mustChangePassword: false,
+		secondFactor: null
 	};
 }

@@ -12,6 +12,7 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/enco
 import type { Cookies } from '@sveltejs/kit';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Role } from '../../domain/access';
+import { twoFactorRequired } from '../../domain/two-factor';
 import type { DbOrTx } from '../db';
 import * as t from '../db/schema';
 
@@ -22,6 +23,8 @@ export const STAFF_IDLE_MS = 12 * HOUR;
 export const STAFF_MAX_MS = 7 * DAY;
 export const RESIDENT_MS = 30 * DAY;
 export const RESIDENT_RENEW_BELOW_MS = 15 * DAY;
+/** How long a password-only sign-in may wait for its second factor. */
+export const PENDING_MS = 10 * 60_000;
 /** lastSeenAt is written at most this often, so browsing does not write on every request. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -42,6 +45,11 @@ export interface ValidSession {
 	readOnly: boolean;
 	/** The expiry moved: the cookie must be set again. */
 	fresh: boolean;
+	/**
+	 * The second factor: `verified` once passed in this session; `enrolled` when the user has one;
+	 * `required` for admins, and for all staff when the admin setting says so.
+	 */
+	twoFactor: { enrolled: boolean; verified: boolean; required: boolean };
 }
 
 export function generateSessionToken(): string {
@@ -67,6 +75,7 @@ export async function createSession(
 		userAgent?: string | null;
 		accessCodeId?: string | null;
 		notAfter?: Date | null;
+		twoFactorVerified?: boolean;
 	},
 	now = new Date()
 ) {
@@ -83,7 +92,8 @@ export async function createSession(
 			expiresAt,
 			ip: meta.ip ?? null,
 			userAgent: meta.userAgent?.slice(0, 300) ?? null,
-			accessCodeId: meta.accessCodeId ?? null
+			accessCodeId: meta.accessCodeId ?? null,
+			twoFactorVerified: meta.twoFactorVerified ?? false
 		})
 		.returning();
 	return session!;
@@ -104,7 +114,10 @@ export async function validateSessionToken(
 			code: { status: t.accessCodes.status, expiresAt: t.accessCodes.expiresAt },
 			siteIds: sql<
 				string[]
-			>`coalesce((select array_agg(us.site_id::text) from user_sites us where us.user_id = users.id), '{}')`
+			>`coalesce((select array_agg(us.site_id::text) from user_sites us where us.user_id = users.id), '{}')`,
+			allStaff2fa: sql<
+				boolean | null
+			>`(select (value->>'twoFactorAllStaff')::boolean from app_meta where key = 'security_settings')`
 		})
 		.from(t.sessions)
 		.innerJoin(t.users, eq(t.users.id, t.sessions.userId))
@@ -121,6 +134,9 @@ export async function validateSessionToken(
 	};
 	if (!user.active) return end();
 	if (now >= session.expiresAt) return end();
+	// A sign-in waiting for its second factor is good for a few minutes, not for the session's life.
+	if (user.totpKey && !session.twoFactorVerified && now.getTime() - session.createdAt.getTime() > PENDING_MS)
+		return end();
 
 	let fresh = false;
 	let readOnly = false;
@@ -164,7 +180,12 @@ export async function validateSessionToken(
 			siteIds: row.siteIds ?? []
 		},
 		readOnly,
-		fresh
+		fresh,
+		twoFactor: {
+			enrolled: !!user.totpKey,
+			verified: session.twoFactorVerified,
+			required: twoFactorRequired(user.role, { twoFactorAllStaff: row.allStaff2fa === true })
+		}
 	};
 }
 

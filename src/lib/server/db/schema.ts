@@ -189,6 +189,12 @@ export const users = pgTable(
 		mustChangePassword: boolean('must_change_password').notNull().default(false),
 		passwordChangedAt: instant('password_changed_at'),
 		lastLoginAt: instant('last_login_at'),
+		/**
+		 * The TOTP key (20 random bytes, hex) once the user has enrolled a second factor; null otherwise.
+		 * It is a shared secret the server must read back, so it cannot be hashed like a password.
+		 */
+		totpKey: text('totp_key'),
+		totpEnabledAt: instant('totp_enabled_at'),
 		/** The admin form's key: a double-submitted "create user" creates one user. */
 		idempotencyKey: text('idempotency_key'),
 		residentId: uuid('resident_id').references((): AnyPgColumn => residents.id),
@@ -240,9 +246,32 @@ export const sessions = pgTable(
 		/** Residents' sessions hang on the access code they signed in with: voiding the code ends them. */
 		accessCodeId: uuid('access_code_id').references((): AnyPgColumn => accessCodes.id, {
 			onDelete: 'cascade'
-		})
+		}),
+		/** Set when the user passed their second factor in this session (always false for residents). */
+		twoFactorVerified: boolean('two_factor_verified').notNull().default(false)
 	},
 	(t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)]
+);
+
+/**
+ * One-time recovery codes for a user's second factor. Only the SHA-256 of each is stored: a code has 80
+ * random bits, so there is nothing to guess and a slow hash adds nothing.
+ */
+export const recoveryCodes = pgTable(
+	'recovery_codes',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		codeHash: text('code_hash').notNull(),
+		usedAt: instant('used_at'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('recovery_codes_user_idx').on(t.userId),
+		uniqueIndex('recovery_codes_hash_key').on(t.codeHash)
+	]
 );
 
 export const plans = pgTable(
@@ -306,7 +335,11 @@ export const residents = pgTable(
 		index('residents_phone_last4_idx').on(t.phoneLast4),
 		index('residents_phone_idx').on(t.phone),
 		check('residents_spo2_scale_check', sql`${t.spo2Scale} in (1, 2)`),
-		check('residents_phone_check', sql`${t.phone} ~ '^1[3-9][0-9]{9}$'`)
+		// An anonymised record keeps no phone at all.
+		check(
+			'residents_phone_check',
+			sql`${t.phone} ~ '^1[3-9][0-9]{9}$' or (${t.anonymisedAt} is not null and ${t.phone} = '')`
+		)
 	]
 );
 

@@ -1,10 +1,10 @@
 import { error, fail } from '@sveltejs/kit';
 import { message, setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import { z } from 'zod';
 import { rareTailFields } from '$lib/domain/vitals';
 import { m } from '$lib/paraglide/messages';
 import { readingFormSchema } from '$lib/schemas/reading';
+import { revealSchema } from '$lib/schemas/reveal';
 import { recordReading } from '$lib/server/readings/record';
 import { requireResident } from '$lib/server/auth/guard';
 import * as alerts from '$lib/server/alerts';
@@ -35,8 +35,6 @@ export const load: PageServerLoad = async (event) => {
 	return { record, stayAlerts, readingForm, stay, tests, calls, phoneForm, delivery };
 };
 
-const revealForm = z.object({ field: z.enum(residents.REVEALABLE) });
-
 export const actions: Actions = {
 	reveal: async (event) => {
 		const { principal, residentId } = await requireResident(
@@ -44,12 +42,14 @@ export const actions: Actions = {
 			event.params.residentId,
 			'resident:reveal'
 		);
-		const parsed = revealForm.safeParse(Object.fromEntries(await event.request.formData()));
-		if (!parsed.success) return fail(400, { revealError: 'field' });
+		const parsed = revealSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success)
+			return fail(400, { revealError: String(parsed.error.issues[0]?.path[0] ?? 'field') });
 		const value = await residents.revealField(
 			principal,
 			residentId,
 			parsed.data.field,
+			parsed.data.purpose,
 			event.getClientAddress()
 		);
 		return { revealed: { field: parsed.data.field, value } };

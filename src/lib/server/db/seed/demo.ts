@@ -3,6 +3,7 @@
  * outcomes, seven days of twice-daily readings with a few fevers and one low SpO2, and one account per
  * role. Made-up people only. Everything is relative to `now`, so the demo always looks current.
  */
+import { decodeBase32 } from '@oslojs/encoding';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import {
@@ -22,6 +23,7 @@ import { recordCallInTx } from '../../follow-up/record-call';
 import { recordReadingInTx } from '../../readings/record';
 import { issueAccessCode } from '../../auth/access-codes';
 import { hashPassword } from '../../auth/password';
+import { setTotpKey } from '../../auth/two-factor';
 import { seedDeviceToken } from '../../devices/tokens';
 import type { Db, Tx } from '../client';
 import * as t from '../schema';
@@ -36,8 +38,17 @@ export interface DemoLogin {
 	password?: string;
 	phone?: string;
 	code?: string;
+	/** The demo admin's second factor (base32), public like the demo passwords. */
+	totpSecret?: string;
 	note: string;
 }
+
+/**
+ * The demo admin's TOTP key, base32 as authenticator apps take it. Public on purpose (README, printed at
+ * start, used by the browser tests): admins must sign in with a second factor, and the demo must stay
+ * usable with any authenticator app or `npm run demo:totp`.
+ */
+export const DEMO_ADMIN_TOTP_SECRET = 'ISOLATIONCAREDEMOADMINTOTPSECRET';
 
 /** Demo-only credentials, printed at start and listed in the README. Never use them for real data. */
 export const DEMO_ACCOUNTS = [
@@ -355,6 +366,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 		)
 		.returning();
 	const userByName = new Map(userRows.map((u) => [u.username!, u]));
+	await setTotpKey(tx, userByName.get('admin')!.id, decodeBase32(DEMO_ADMIN_TOTP_SECRET), now);
 	const assignments = DEMO_ACCOUNTS.flatMap((a) =>
 		a.sites.map((code) => ({ userId: userByName.get(a.username)!.id, siteId: siteByCode.get(code)!.id }))
 	);
@@ -641,6 +653,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 				role: a.role,
 				username: a.username,
 				password: a.password,
+				...(a.role === 'admin' ? { totpSecret: DEMO_ADMIN_TOTP_SECRET } : {}),
 				note: a.sites.length ? a.sites.join(', ') : 'all sites'
 			})),
 			{ role: 'resident' as const, phone: demoResident!.phone, code: demoCode, note: 'JZ-C01' }

@@ -1,7 +1,14 @@
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import * as t from '../schema';
-import { DEMO_ACCOUNTS, seedDemo, type DemoDevice, type DemoLogin, type SeedSummary } from './demo';
+import {
+	DEMO_ACCOUNTS,
+	DEMO_ADMIN_TOTP_SECRET,
+	seedDemo,
+	type DemoDevice,
+	type DemoLogin,
+	type SeedSummary
+} from './demo';
 
 export { seedDemo, DEMO_ACCOUNTS, DEMO_DEVICE, type DemoDevice, type DemoLogin } from './demo';
 export { seedSynthetic } from './synthetic';
@@ -27,6 +34,7 @@ export async function demoLogins(db: Db): Promise<DemoLogin[] | null> {
 			role: a.role,
 			username: a.username,
 			password: a.password,
+			...(a.role === 'admin' ? { totpSecret: DEMO_ADMIN_TOTP_SECRET } : {}),
 			note: a.sites.length ? a.sites.join(', ') : 'all sites'
 		})),
 		...(demo ? [{ role: 'resident' as const, phone: demo.phone, code: demo.code, note: 'JZ-C01' }] : [])
@@ -40,10 +48,17 @@ export async function demoDevice(db: Db): Promise<DemoDevice | null> {
 }
 
 export function formatLogins(origin: string, logins: DemoLogin[], device: DemoDevice | null = null): string {
-	const lines = logins.map((l) =>
+	const lines = logins.flatMap((l) =>
 		l.username
-			? `  ${l.role.padEnd(10)} ${l.username.padEnd(10)} / ${l.password}   (${l.note})`
-			: `  ${l.role.padEnd(10)} phone ${l.phone} / code ${l.code}   (${l.note})`
+			? [
+					`  ${l.role.padEnd(10)} ${l.username.padEnd(10)} / ${l.password}   (${l.note})`,
+					...(l.totpSecret
+						? [
+								`             second factor: TOTP secret ${l.totpSecret} (any authenticator app; \`npm run demo:totp\` prints the current code)`
+							]
+						: [])
+				]
+			: [`  ${l.role.padEnd(10)} phone ${l.phone} / code ${l.code}   (${l.note})`]
 	);
 	return [
 		'',

@@ -4,6 +4,8 @@ import { zod4 } from 'sveltekit-superforms/adapters';
 import { m } from '$lib/paraglide/messages';
 import { updateUserSchema } from '$lib/schemas/users';
 import { requireRole, UUID_PATTERN } from '$lib/server/auth/guard';
+import * as twoFactor from '$lib/server/auth/two-factor';
+import { db } from '$lib/server/db';
 import * as users from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -35,6 +37,7 @@ export const load: PageServerLoad = async (event) => {
 			username: user.username,
 			active: user.active,
 			mustChangePassword: user.mustChangePassword,
+			twoFactor: !!user.totpKey,
 			isSelf: user.id === event.locals.user?.id
 		},
 		created: event.url.searchParams.has('created')
@@ -75,5 +78,14 @@ export const actions: Actions = {
 		const result = await users.resetPassword(principal, user.id, event.getClientAddress());
 		if (!result.ok) return fail(400, { notice: result.error });
 		return { notice: 'reset', temporaryPassword: result.value };
+	},
+	/** For someone who lost both phone and recovery codes: they set it up again at their next sign-in. */
+	resetTwoFactor: async (event) => {
+		const principal = requireRole(event, 'admin');
+		const user = await loadUser(event.params.userId);
+		if (user.id === principal.userId) return fail(400, { notice: 'own_2fa' });
+		if (!user.totpKey) return fail(400, { notice: 'not_enrolled' });
+		await twoFactor.disable(db(), principal, user.id, event.getClientAddress());
+		return { notice: '2fa_reset' };
 	}
 };

@@ -26,7 +26,17 @@ export const actions: Actions = {
 	reveal: async (event) => {
 		requireRole(event, 'clinician', 'admin');
 		const { principal, residentId } = await requireStay(event, event.params.stayId, 'resident:reveal');
-		const phone = await residents.revealField(principal, residentId, 'phone', event.getClientAddress());
+		// The call screen shows the number for one purpose: calling the resident. Other purposes are chosen
+		// on the resident record.
+		const purpose = String((await event.request.formData()).get('purpose') ?? 'contact_resident');
+		if (purpose !== 'contact_resident') return fail(400, { revealError: 'purpose' });
+		const phone = await residents.revealField(
+			principal,
+			residentId,
+			'phone',
+			'contact_resident',
+			event.getClientAddress()
+		);
 		return { phone };
 	},
 	correctPhone: async (event) => {
