@@ -4,7 +4,7 @@ import * as t from '../schema';
 import { DEMO_ACCOUNTS, seedDemo, type DemoDevice, type DemoLogin, type SeedSummary } from './demo';
 
 export { seedDemo, DEMO_ACCOUNTS, DEMO_DEVICE, type DemoDevice, type DemoLogin } from './demo';
-export { seedSynthetic } from './synthetic';
+export { CITY, seedSynthetic, type SyntheticSummary } from './synthetic';
 
 /**
  * Seeds the demo into an empty database (no users yet) and returns what it made; returns null when the
