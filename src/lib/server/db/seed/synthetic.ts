@@ -412,6 +412,26 @@ async function generateActivity(
 			group by r.stay_id
 		) f`);
 
+	// Missed readings of the past: one stay-day in ten had its morning reading late, which raised a
+	// missed_reading alert at 11:00 that the late reading resolved.
+	await db.execute(sql`
+		insert into alerts (id, stay_id, kind, severity, status, first_triggered_at, opened_at, last_triggered_at,
+			last_value, resolved_at, outcome, created_at)
+		select md5(${salt} || x.k)::uuid, x.stay_id, 'missed_reading', 'warning', 'resolved', x.at, x.at, x.at,
+			jsonb_build_object('slot', 'morning', 'slotDate', x.d), x.at + interval '40 minutes', 'late_reading', x.at
+		from (
+			select s.id as stay_id, d::date as d, ${o.prefix} || '-m-' || s.id::text || '-' || d::date as k,
+				(d::date + interval '11 hours') at time zone ${tz} as at,
+				s.admitted_at, coalesce(s.outcome_at, ${now}) as ended
+			from stays s
+			cross join lateral generate_series(
+				greatest((s.admitted_at at time zone ${tz})::date, ${firstDay}),
+				(least(coalesce(s.outcome_at, ${now}), ${now}) at time zone ${tz})::date,
+				interval '1 day') d
+			where ${mine} and ${u(sql`s.id::text || ':m' || d::date`)} < 0.1
+		) x
+		where x.at > x.admitted_at and x.at + interval '40 minutes' <= least(x.ended, ${now})`);
+
 	// One follow-up call a day (09:00–09:59, the morning slot) for each home isolator: mostly reached.
 	await db.execute(sql`
 		insert into calls (id, stay_id, attempted_at, slot, slot_date, outcome, idempotency_key, created_at)
