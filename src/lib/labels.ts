@@ -1,4 +1,5 @@
 /** Words for the app's codes, in the reader's language. */
+import { admErrorText, outcomeText, releaseErrorText, symptomText, testStateText } from '$lib/message-tables';
 import { m } from '$lib/paraglide/messages';
 
 export const roleLabel: Record<string, () => string> = {
@@ -57,12 +58,10 @@ const errors: Record<string, () => string> = {
 	device_already_created: m.device_err_already_created
 };
 
-const messages = m as unknown as Record<string, (() => string) | undefined>;
-
 export function errorText(code: string | string[] | undefined | null): string | undefined {
 	const c = Array.isArray(code) ? code[0] : code;
 	if (!c) return undefined;
-	return errors[c]?.() ?? messages[`adm_err_${c}`]?.() ?? c;
+	return errors[c]?.() ?? admErrorText[c]?.() ?? c;
 }
 
 export const categoryLabel: Record<string, () => string> = {
@@ -135,7 +134,7 @@ export const slotLabel: Record<string, () => string> = {
 	extra: m.slot_extra
 };
 
-const symptomLabel = (code: unknown) => messages[`sym_${String(code)}`]?.() ?? String(code);
+const symptomLabel = (code: unknown) => symptomText[String(code)]?.() ?? String(code);
 
 /** What raised an alert, in a few words: its latest value as the alert engine stored it. */
 export function alertValueText(kind: string, value: unknown): string {
@@ -211,7 +210,7 @@ export function blockText(b: {
 export function stayErrorText(code: string | string[] | undefined | null): string | undefined {
 	const c = Array.isArray(code) ? code[0] : code;
 	if (!c) return undefined;
-	return messages[`rel_err_${c}`]?.() ?? errorText(c);
+	return releaseErrorText[c]?.() ?? errorText(c);
 }
 
 /** A history entry's particulars: an extension's reason and previous end, an outcome, a test result. */
@@ -228,9 +227,7 @@ export function eventDetailText(kind: string, data: unknown, format: (d: Date) =
 		case 'released':
 			return d.overridden ? m.rel_event_override({ reason: String(d.overrideReason ?? '') }) : '';
 		case 'outcome':
-			return [messages[`rel_outcome_${String(d.outcome)}`]?.(), d.hospital, d.reason]
-				.filter(Boolean)
-				.join(' · ');
+			return [outcomeText[String(d.outcome)]?.(), d.hospital, d.reason].filter(Boolean).join(' · ');
 		case 'room_transferred':
 		case 'site_transferred':
 			return m.tx_transfer_detail({
@@ -241,7 +238,7 @@ export function eventDetailText(kind: string, data: unknown, format: (d: Date) =
 		case 'test_result':
 			return m.test_event_detail({
 				day: Number(d.day ?? 0),
-				result: messages[`test_state_${String(d.result)}`]?.() ?? String(d.result ?? '')
+				result: testStateText[String(d.result)]?.() ?? String(d.result ?? '')
 			});
 		default:
 			return '';

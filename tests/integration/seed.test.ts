@@ -201,10 +201,20 @@ describe('synthetic data', () => {
 	it('is deterministic from its seed and adds the asked number of residents', async () => {
 		const other = await createTestDatabase();
 		try {
-			const a = await seedSynthetic(tdb.db, { residents: 120, seed: 7, days: 2, now: NOW });
-			const b = await seedSynthetic(other.db, { residents: 120, seed: 7, days: 2, now: NOW });
+			const a = await seedSynthetic(tdb.db, { residents: 120, released: 60, seed: 7, days: 3, now: NOW });
+			const b = await seedSynthetic(other.db, { residents: 120, released: 60, seed: 7, days: 3, now: NOW });
 			expect(a).toEqual(b);
-			expect(a.residents).toBe(120);
+			expect(a.activeStays).toBe(120);
+			expect(a.releasedStays).toBe(60);
+			expect(a.residents).toBe(180);
+			expect(a.readings).toBeGreaterThan(0);
+			const readings = (db: typeof tdb.db) =>
+				db
+					.select({ id: t.readings.id, t: t.readings.temperature, at: t.readings.takenAt })
+					.from(t.readings)
+					.where(sql`${t.readings.idempotencyKey} like 'SYN7-%'`)
+					.orderBy(t.readings.idempotencyKey);
+			expect(await readings(tdb.db)).toEqual(await readings(other.db));
 			const pick = (db: typeof tdb.db) =>
 				db
 					.select({ id: t.stays.id, room: t.stays.roomId, due: t.stays.releaseDueAt })

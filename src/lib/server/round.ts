@@ -19,6 +19,7 @@ import { rareTail, type Spo2Scale } from '../domain/vitals';
 import { readingSchema, type ReadingInput } from '../schemas/reading';
 import type { RoundResult, RoundRow, RowError } from '../schemas/round';
 import { audit } from './audit';
+import { rowsOf } from './dashboard/queries';
 import { db } from './db';
 import { pgConstraint } from './db/errors';
 import * as t from './db/schema';
@@ -40,6 +41,33 @@ export function parseFloorKey(key: string): { building: string; floor: number } 
 	const floor = Number(key.slice(at + 1));
 	if (!Number.isInteger(floor) || Math.abs(floor) > 999) return null;
 	return { building: key.slice(0, at), floor };
+}
+
+/**
+ * The latest reading of each stay: one step down the (stay, taken_at) index per stay, rather than
+ * sorting every reading of the floor's residents (two weeks of rounds are thousands of rows).
+ */
+async function latestReadings(stayIds: readonly string[]) {
+	const res = await db().execute(sql`
+		select r.stay_id, r.taken_at, r.temperature, r.spo2, r.symptoms
+		from unnest(${`{${stayIds.join(',')}}`}::uuid[]) as s(id)
+		cross join lateral (
+			select stay_id, taken_at, temperature, spo2, symptoms from readings
+			where stay_id = s.id order by taken_at desc limit 1
+		) r`);
+	return rowsOf<{
+		stay_id: string;
+		taken_at: Date | string;
+		temperature: string | number | null;
+		spo2: number | null;
+		symptoms: string[];
+	}>(res).map((r) => ({
+		stayId: r.stay_id,
+		takenAt: new Date(r.taken_at),
+		temperature: r.temperature == null ? null : Number(r.temperature),
+		spo2: r.spo2 == null ? null : Number(r.spo2),
+		symptoms: r.symptoms
+	}));
 }
 
 /** The slot to walk now: the one the site's clock is in. */
@@ -116,11 +144,7 @@ export async function roundSheet(
 	};
 	const [latest, done, doors] = ids.length
 		? await Promise.all([
-				db()
-					.selectDistinctOn([t.readings.stayId], readingCols)
-					.from(t.readings)
-					.where(inArray(t.readings.stayId, ids))
-					.orderBy(t.readings.stayId, desc(t.readings.takenAt)),
+				latestReadings(ids),
 				db()
 					.selectDistinctOn([t.readings.stayId], readingCols)
 					.from(t.readings)

@@ -4,6 +4,7 @@
  * each other's rows. Migrations are the committed ones, applied as the server applies them.
  */
 import postgres from 'postgres';
+import type { Logger } from 'drizzle-orm';
 import { migrate, openDatabase, useDatabase, type Database } from '../../../src/lib/server/db';
 
 export const engine = (process.env.TEST_ENGINE ?? 'pglite') as 'pglite' | 'postgres';
@@ -13,7 +14,7 @@ export interface TestDatabase extends Database {
 	destroy(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { logger?: Logger } = {}): Promise<TestDatabase> {
 	let database: Database;
 	let drop = async () => {};
 	if (engine === 'postgres') {
@@ -25,14 +26,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 		await admin.end();
 		const url = new URL(adminUrl);
 		url.pathname = `/${name}`;
-		database = await openDatabase({ databaseUrl: url.toString(), poolMax: 8 });
+		database = await openDatabase({ databaseUrl: url.toString(), poolMax: 8, logger: options.logger });
 		drop = async () => {
 			const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
 			await a.unsafe(`drop database if exists ${name} with (force)`);
 			await a.end();
 		};
 	} else {
-		database = await openDatabase({ pgliteDir: 'memory://' });
+		database = await openDatabase({ pgliteDir: 'memory://', logger: options.logger });
 	}
 	await migrate(database, './drizzle');
 	useDatabase(database);

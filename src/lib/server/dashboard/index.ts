@@ -28,6 +28,7 @@ import { db, type DbOrTx } from '../db';
 import * as t from '../db/schema';
 import { slotStart } from '../follow-up/call-list';
 import * as q from './queries';
+import { settledGet, settledSet } from './settled';
 
 export interface ScopeSite {
 	id: string;
@@ -163,7 +164,7 @@ async function figuresOf(database: DbOrTx, sites: readonly ScopeSite[], m: Momen
 		if (s.kind === 'centralised') f.occupied = PHASE_MODES.reduce((n, mode) => n + f.observing[mode], 0);
 	}
 	const distinctContacts = contacts.find((r) => r.site_id === null)?.n ?? 0;
-	return { bySite, distinctContacts, due };
+	return { bySite, distinctContacts, due, observing };
 }
 
 async function figuresAcross(
@@ -174,12 +175,14 @@ async function figuresAcross(
 	const bySite = new Map<string, SiteFigures>();
 	let contacts = 0;
 	const due: (q.ReleaseDueRow & { timeZone: string })[] = [];
+	const observing = new Map<string, q.ObservingRow[]>();
 	// Sites of one zone share their day's bounds: one set of queries per zone (usually just one).
 	for (const [zone, group] of byZone(sites)) {
 		const part = await figuresOf(database, group, momentFor(zone));
 		for (const [id, f] of part.bySite) bySite.set(id, f);
 		contacts += part.distinctContacts;
 		due.push(...part.due.map((r) => ({ ...r, timeZone: zone })));
+		observing.set(zone, part.observing);
 	}
 	const lines = sites.map((s) => ({ ...s, figures: bySite.get(s.id) ?? emptyFigures() }));
 	return {
@@ -190,7 +193,8 @@ async function figuresAcross(
 				contacts
 			)
 		} satisfies Figures,
-		due
+		due,
+		observing
 	};
 }
 
@@ -206,12 +210,58 @@ export interface Charts {
 	upcoming: number[];
 }
 
+/**
+ * The census at each point, the past ones from what this server has kept (they never change, see
+ * settled.ts), the last (now) from `live` when the figures already counted it.
+ */
+async function censusOf(
+	database: DbOrTx,
+	ids: readonly string[],
+	points: readonly Date[],
+	now: Date,
+	live: q.ObservingRow[] | undefined
+): Promise<q.ObservingRow[][]> {
+	const scope = [...ids].sort().join(',');
+	const keyOf = (p: Date) => `census|${scope}|${p.toISOString()}`;
+	const past = points.slice(0, -1);
+	const kept = past.map((p) => settledGet<q.ObservingRow[]>(keyOf(p)));
+	if (kept.every((k) => k !== undefined)) {
+		const last = live ?? (await q.observingAt(database, ids, points[points.length - 1]!));
+		return [...(kept as q.ObservingRow[][]), last];
+	}
+	const all = await q.censusAt(database, ids, points);
+	past.forEach((p, i) => settledSet(keyOf(p), p, now, all[i]!));
+	return all;
+}
+
+/** Admissions and releases per day: the days before today kept once settled, today counted live. */
+async function flowsPerDayOf(
+	database: DbOrTx,
+	ids: readonly string[],
+	from: Date,
+	todayStart: Date,
+	now: Date,
+	zone: string
+): ReturnType<typeof q.flowsPerDay> {
+	const key = `flows|${[...ids].sort().join(',')}|${zone}|${from.toISOString()}|${todayStart.toISOString()}`;
+	const [before, today] = await Promise.all([
+		settledGet<Awaited<ReturnType<typeof q.flowsPerDay>>>(key) ??
+			q.flowsPerDay(database, ids, from, todayStart, zone).then((rows) => {
+				settledSet(key, todayStart, now, rows);
+				return rows;
+			}),
+		q.flowsPerDay(database, ids, todayStart, now, zone)
+	]);
+	return [...before, ...today];
+}
+
 async function chartsOf(
 	database: DbOrTx,
 	sites: readonly ScopeSite[],
 	now: Date,
 	due: readonly q.ReleaseDueRow[],
-	mainZone: string
+	mainZone: string,
+	liveCensus: ReadonlyMap<string, q.ObservingRow[]> = new Map()
 ): Promise<Charts> {
 	const today = localDate(now, mainZone);
 	const days = datesEnding(today, HISTORY_DAYS);
@@ -227,9 +277,10 @@ async function chartsOf(
 		// Each past day as of its end; today as of now.
 		const points = zoneDays.map((d, i) => (i === zoneDays.length - 1 ? now : dayBounds(d, zone).end));
 		const from = dayBounds(zoneDays[0]!, zone).start;
+		const todayStart = dayBounds(zoneDays[zoneDays.length - 1]!, zone).start;
 		const [observing, flows, raised] = await Promise.all([
-			q.censusAt(database, ids, points),
-			q.flowsPerDay(database, ids, from, now, zone),
+			censusOf(database, ids, points, now, liveCensus.get(zone)),
+			flowsPerDayOf(database, ids, from, todayStart, now, zone),
 			q.alertsPerDay(database, ids, from, now, zone)
 		]);
 		observing.forEach((rows, i) => {
@@ -270,8 +321,8 @@ export async function dashboard(principal: Principal, now = new Date()): Promise
 	const database = db();
 	const sites = await sitesInScope(principal, database);
 	const mainZone = sites[0]?.timeZone ?? 'Asia/Shanghai';
-	const { figures, due } = await figuresAcross(database, sites, (zone) => liveMoment(now, zone));
-	const charts = await chartsOf(database, sites, now, due, mainZone);
+	const { figures, due, observing } = await figuresAcross(database, sites, (zone) => liveMoment(now, zone));
+	const charts = await chartsOf(database, sites, now, due, mainZone, observing);
 	return { ...figures, asOf: now, today: localDate(now, mainZone), timeZone: mainZone, charts };
 }
 

@@ -11,7 +11,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { ExtractTablesWithRelations, Logger } from 'drizzle-orm';
 import { acquireDirLock, type DirLock } from './dir-lock';
 import * as schema from './schema';
 
@@ -39,21 +39,23 @@ export interface OpenOptions {
 	databaseUrl?: string;
 	pgliteDir?: string;
 	poolMax?: number;
+	/** Sees every statement drizzle sends (the query-plan tests read them back to EXPLAIN them). */
+	logger?: Logger;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-	if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolMax ?? 10);
-	return openPglite(options.pgliteDir ?? './data/pglite');
+	if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolMax ?? 10, options.logger);
+	return openPglite(options.pgliteDir ?? './data/pglite', options.logger);
 }
 
-function openPostgres(url: string, max: number): Database {
+function openPostgres(url: string, max: number, logger?: Logger): Database {
 	const client = postgres(url, {
 		max,
 		onnotice: () => {},
 		// Timestamps come back as Date; numeric columns are mapped by drizzle.
 		connection: { application_name: 'isolation-care' }
 	});
-	const db = drizzlePostgres({ client, schema }) as unknown as Db;
+	const db = drizzlePostgres({ client, schema, logger }) as unknown as Db;
 	let closed = false;
 	return {
 		kind: 'postgres',
@@ -76,7 +78,7 @@ function openPostgres(url: string, max: number): Database {
 	};
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, logger?: Logger): Promise<Database> {
 	const inMemory = dir.startsWith('memory://');
 	let lock: DirLock | null = null;
 	if (!inMemory) {
@@ -92,7 +94,7 @@ async function openPglite(dir: string): Promise<Database> {
 		lock?.release();
 		throw e;
 	}
-	const db = drizzlePglite({ client, schema }) as unknown as Db;
+	const db = drizzlePglite({ client, schema, logger }) as unknown as Db;
 	let closed = false;
 	return {
 		kind: 'pglite',

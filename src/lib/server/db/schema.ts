@@ -406,6 +406,12 @@ export const stays = pgTable(
 			.on(t.releaseDueAt)
 			.where(sql`${t.status} = 'active'`),
 		index('stays_resident_idx').on(t.residentId),
+		// The dashboard's stays that can be under observation since an instant: active, or ended since.
+		index('stays_active_site_idx')
+			.on(t.siteId)
+			.where(sql`${t.status} = 'active'`),
+		index('stays_outcome_at_idx').on(t.outcomeAt),
+		index('stays_updated_at_idx').on(t.updatedAt),
 		check('stays_outcome_check', sql`(${t.status} = 'active') = (${t.outcomeAt} is null)`),
 		check('stays_phase_index_check', sql`${t.phaseIndex} >= 0`)
 	]
@@ -532,6 +538,9 @@ export const alerts = pgTable(
 			.on(t.status, t.severity, t.firstTriggeredAt)
 			.where(sql`${t.status} in ('open', 'acknowledged')`),
 		index('alerts_stay_idx').on(t.stayId, t.createdAt),
+		// Alerts raised in a period (the dashboard's chart) and active at an instant (the daily report).
+		index('alerts_first_triggered_idx').on(t.firstTriggeredAt),
+		index('alerts_resolved_at_idx').on(t.resolvedAt),
 		check(
 			'alerts_resolved_check',
 			sql`(${t.status} = 'resolved') = (${t.resolvedAt} is not null and ${t.outcome} is not null)`

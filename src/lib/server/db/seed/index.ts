@@ -11,7 +11,7 @@ import {
 } from './demo';
 
 export { seedDemo, DEMO_ACCOUNTS, DEMO_DEVICE, type DemoDevice, type DemoLogin } from './demo';
-export { seedSynthetic } from './synthetic';
+export { CITY, seedSynthetic, type SyntheticSummary } from './synthetic';
 
 /**
  * Seeds the demo into an empty database (no users yet) and returns what it made; returns null when the

@@ -1,9 +1,8 @@
 /** A row's error as staff read it: the field, then what is wrong with it. */
 import { errorText } from '$lib/labels';
+import { roundErrorText } from '$lib/message-tables';
 import { m } from '$lib/paraglide/messages';
 import type { RowError } from '$lib/schemas/round';
-
-const messages = m as unknown as Record<string, (() => string) | undefined>;
 
 const fieldName: Record<string, () => string> = {
 	temperature: m.round_temperature,
@@ -13,7 +12,7 @@ const fieldName: Record<string, () => string> = {
 };
 
 export function rowErrorText(e: RowError): string {
-	const text = messages[`round_err_${e.code}`]?.() ?? errorText(e.code) ?? e.code;
+	const text = roundErrorText[e.code]?.() ?? errorText(e.code) ?? e.code;
 	const field = fieldName[e.field];
 	return field ? m.round_err_field({ field: field(), text }) : text;
 }
