@@ -1,5 +1,12 @@
 /** Words for the app's codes, in the reader's language. */
-import { admErrorText, outcomeText, releaseErrorText, symptomText, testStateText } from '$lib/message-tables';
+import {
+	admErrorText,
+	outcomeText,
+	purposeText,
+	releaseErrorText,
+	symptomText,
+	testStateText
+} from '$lib/message-tables';
 import { m } from '$lib/paraglide/messages';
 
 export const roleLabel: Record<string, () => string> = {
@@ -247,5 +254,5 @@ export function eventDetailText(kind: string, data: unknown, format: (d: Date) =
 
 /** Why a full ID number or phone was shown (the reveal's purpose, kept in the audit row). */
 export function purposeLabel(purpose: string): string {
-	return messages[`sec_purpose_${purpose}`]?.() ?? purpose;
+	return purposeText[purpose]?.() ?? purpose;
 }

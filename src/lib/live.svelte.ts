@@ -21,7 +21,7 @@ const pending: Record<Topic, ReturnType<typeof setTimeout> | null> = {
 
 /** Open dialogs holding a half-filled form: reloads wait until the last one closes. */
 let holds = 0;
-const held: Record<Topic, boolean> = { 'app:alerts': false, 'app:stays': false };
+const held: Record<Topic, boolean> = { 'app:alerts': false, 'app:stays': false, 'app:deliveries': false };
 
 function reload(topic: Topic = 'app:alerts') {
 	if (pending[topic]) return;

@@ -12,6 +12,8 @@ export type MessageTable = Readonly<Record<string, (() => string) | undefined>>;
 /** Admission and reading field errors by code (adm_err_*). */
 export const admErrorText: MessageTable = {
 	required: m.adm_err_required,
+	own_2fa: m.adm_err_own_2fa,
+	not_enrolled: m.adm_err_not_enrolled,
 	too_long: m.adm_err_too_long,
 	id_format: m.adm_err_id_format,
 	id_date: m.adm_err_id_date,
@@ -165,4 +167,13 @@ export const outcomeText: MessageTable = {
 	reason: m.rel_outcome_reason,
 	confirm: m.rel_outcome_confirm,
 	done: m.rel_outcome_done
+};
+
+/** Why a full ID number or phone was shown, by code (sec_purpose_*; see schemas/reveal). */
+export const purposeText: MessageTable = {
+	contact_resident: m.sec_purpose_contact_resident,
+	contact_emergency: m.sec_purpose_contact_emergency,
+	verify_identity: m.sec_purpose_verify_identity,
+	report_authority: m.sec_purpose_report_authority,
+	correct_record: m.sec_purpose_correct_record
 };
