@@ -496,6 +496,48 @@ describe('overdue medicine', () => {
 });
 
 describe.runIf(engine === 'postgres')('concurrent steps on PostgreSQL', () => {
+	it('one prescription key sent three times at once records one delivery, and every answer names it', async () => {
+		const { resident, stay } = await residentIn(8);
+		const input = prescription([item('奥司他韦')]);
+		const results = await Promise.all([1, 2, 3].map(() => deliveries.prescribe(nurse, resident.id, input)));
+		expect(results.every((r) => r.ok)).toBe(true);
+		const ids = new Set(results.map((r) => (r.ok ? r.value.deliveryId : '')));
+		expect(ids.size).toBe(1);
+		expect(await tdb.db.select().from(t.deliveries).where(eq(t.deliveries.stayId, stay.id))).toHaveLength(1);
+	});
+
+	it('one floor key sent twice at once moves the floor once and both answers list it', async () => {
+		const floor = 7;
+		const a = await residentIn(floor);
+		const made = await deliveries.prescribe(nurse, a.resident.id, prescription([item('维生素C')]));
+		const id = made.ok ? made.value.deliveryId : '';
+		await step(nurse, id, 'pack');
+		const version = (await deliveryRow(id)).version;
+		const input = {
+			step: 'dispatch' as const,
+			entries: [{ deliveryId: id, version }],
+			idempotencyKey: uniqueKey('floor')
+		};
+		const results = await Promise.all([1, 2].map(() => deliveries.bulkStep(nurse, ground.site.id, input)));
+		for (const r of results) expect(r.ok && r.value.done).toEqual([id]);
+		expect((await deliveryRow(id)).version).toBe(version + 1);
+		expect((await eventsOf(id)).filter((e) => e.step === 'dispatch')).toHaveLength(1);
+	});
+
+	it('one step key sent three times at once takes the step once', async () => {
+		const { resident } = await residentIn(8);
+		const made = await deliveries.prescribe(nurse, resident.id, prescription([item('对乙酰氨基酚')]));
+		const id = made.ok ? made.value.deliveryId : '';
+		const version = (await deliveryRow(id)).version;
+		const key = uniqueKey('step');
+		const results = await Promise.all([1, 2, 3].map(() => step(nurse, id, 'pack', { version, key })));
+		expect(results.every((r) => r.ok)).toBe(true);
+		const row = await deliveryRow(id);
+		expect(row.status).toBe('packed');
+		expect(row.version).toBe(version + 1);
+		expect((await eventsOf(id)).filter((e) => e.step === 'pack')).toHaveLength(1);
+	});
+
 	it('two people acting on one delivery at once end in one valid state', async () => {
 		for (let round = 0; round < 5; round++) {
 			const { resident } = await residentIn(9);

@@ -106,15 +106,15 @@ async function apply(
 
 export type StepDone = { deliveryId: string; status: DeliveryStatus; version: number };
 
-async function stepReplay(key: string, deliveryId: string, step: DeliveryStep) {
-	const [event] = await db()
+async function stepReplay(key: string, deliveryId: string, step: DeliveryStep, conn: DbOrTx = db()) {
+	const [event] = await conn
 		.select({ deliveryId: t.deliveryEvents.deliveryId, step: t.deliveryEvents.step })
 		.from(t.deliveryEvents)
 		.where(eq(t.deliveryEvents.idempotencyKey, key));
 	if (!event) return null;
 	if (event.deliveryId !== deliveryId || event.step !== step)
 		return { ok: false as const, error: 'key_conflict' as const };
-	const [d] = await db()
+	const [d] = await conn
 		.select({ status: t.deliveries.status, version: t.deliveries.version })
 		.from(t.deliveries)
 		.where(eq(t.deliveries.id, deliveryId));
@@ -139,6 +139,9 @@ export async function takeStep(
 			const [row] = await lockDeliveries(tx, [input.deliveryId]);
 			if (!row || !inScope(principal, row.stay)) throw new DeliveryRefusal('not_found');
 			if (principal.role === 'resident' && principal.readOnly) throw new DeliveryRefusal('read_only');
+			// The same key sent at once: the copy that waited for the lock finds the first one's step done.
+			const waited = await stepReplay(input.idempotencyKey, input.deliveryId, input.step, tx);
+			if (waited) return waited;
 			const d = row.delivery;
 			if (d.version !== input.version) {
 				const last = await lastChange(tx, d.id);
@@ -199,8 +202,8 @@ export async function bulkStep(
 	ip: string | null = null,
 	now = new Date()
 ): Promise<DeliveryResult<BulkDone>> {
-	const replay = async () => {
-		const rows = await db()
+	const replay = async (conn: DbOrTx = db()) => {
+		const rows = await conn
 			.select({ deliveryId: t.deliveryEvents.deliveryId })
 			.from(t.deliveryEvents)
 			.where(like(t.deliveryEvents.idempotencyKey, `${input.idempotencyKey.replace(/[\\%_]/g, '\\$&')}:%`));
@@ -214,6 +217,9 @@ export async function bulkStep(
 		return await db().transaction(async (tx) => {
 			const wanted = new Map(input.entries.map((e) => [e.deliveryId, e.version]));
 			const rows = await lockDeliveries(tx, [...wanted.keys()]);
+			// The same key sent at once: the copy that waited for the locks finds the floor already done.
+			const waited = await replay(tx);
+			if (waited) return waited;
 			const found = new Map(rows.map((r) => [r.delivery.id, r]));
 			const done: string[] = [];
 			const skipped: BulkSkip[] = [];
