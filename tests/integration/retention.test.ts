@@ -98,6 +98,15 @@ async function ended(
 		note: `联系了 ${resident.name} 的家属`,
 		idempotencyKey: uniqueKey('c')
 	});
+	await db.insert(t.deliveries).values({
+		stayId: stay.id,
+		kind: 'supply',
+		items: [{ name: '饮用水', quantity: 1 }],
+		note: `放在 ${resident.name} 门口`,
+		status: 'received',
+		requestedAt: takenAt,
+		idempotencyKey: uniqueKey('d')
+	});
 	people[label] = { resident, stay };
 	return { resident, stay };
 }
@@ -191,6 +200,8 @@ describe('retention', () => {
 			expect(calls.map((c) => [c.outcome, c.note])).toEqual([['reached', null]]);
 			const readings = await tdb.db.select().from(t.readings).where(eq(t.readings.stayId, p.stay.id));
 			expect(readings.map((r) => [r.temperature, r.note])).toEqual([[36.6, null]]);
+			const sent = await tdb.db.select().from(t.deliveries).where(eq(t.deliveries.stayId, p.stay.id));
+			expect(sent.map((d) => [d.kind, d.status, d.note])).toEqual([['supply', 'received', null]]);
 		}
 
 		// Nothing of the old identity is left in their rows.

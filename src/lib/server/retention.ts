@@ -2,7 +2,7 @@
  * Retention (PIPL art. 19, GB/T 35273 §6.1: keep personal information no longer than the purpose needs).
  * Once every stay of a resident ended more than RETENTION_DAYS ago (30 by default: released residents may
  * still sign in for 30 days to print their release notice), a scheduled job removes what identifies them:
- * name, ID number, phone, emergency contact, addresses, free-text notes (calls, readings), allergies and
+ * name, ID number, phone, emergency contact, addresses, free-text notes (calls, readings, deliveries), allergies and
  * medicines, and the day and month of birth.
  * It keeps what the daily report and the dashboard count, none of which names a person: stays with their
  * dates, sites, plan and category, the stay history, readings, alerts, calls (their outcomes), tests,
@@ -83,6 +83,7 @@ export async function anonymiseResident(tx: DbOrTx, residentId: string, now: Dat
 		// Call notes are free text that may name people; the outcomes, which reports count, stay.
 		await tx.update(t.calls).set({ note: null }).where(inArray(t.calls.stayId, stayIds));
 		await tx.update(t.readings).set({ note: null }).where(inArray(t.readings.stayId, stayIds));
+		await tx.update(t.deliveries).set({ note: null }).where(inArray(t.deliveries.stayId, stayIds));
 		await tx
 			.update(t.accessCodes)
 			.set({ status: 'void', voidedAt: now })
