@@ -101,7 +101,7 @@ async function ended(
 	await db.insert(t.deliveries).values({
 		stayId: stay.id,
 		kind: 'supply',
-		items: [{ name: '饮用水', quantity: 1 }],
+		items: [{ name: '饮用水', strength: '', dose: '', frequency: '', quantity: 1, unit: '' }],
 		note: `放在 ${resident.name} 门口`,
 		status: 'received',
 		requestedAt: takenAt,
