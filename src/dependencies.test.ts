@@ -20,6 +20,7 @@ const all = { ...pkg.dependencies, ...pkg.devDependencies };
 /** Used by name rather than imported: command-line tools, type packages, plugins named in config. */
 const USED_WITHOUT_IMPORT: Record<string, string> = {
 	'@inlang/plugin-message-format': 'loaded by Paraglide from project.inlang/settings.json',
+	'@types/autocannon': 'types for the benchmark (bench/)',
 	'@types/luxon': 'types',
 	'@types/node': 'types',
 	'@types/qrcode': 'types',
@@ -63,6 +64,7 @@ describe('dependencies', () => {
 			...files('src'),
 			...files('scripts'),
 			...files('tests'),
+			...files('bench'),
 			'vite.config.ts',
 			'svelte.config.js',
 			'playwright.config.ts',
