@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { decodeBase32 } from '@oslojs/encoding';
 import { generateTOTP } from '@oslojs/otp';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
@@ -58,4 +59,12 @@ export async function apiLogin(request: APIRequestContext, who: Exclude<Persona,
 		});
 		expect(second.status(), 'second factor for admin').toBe(303);
 	}
+}
+
+/** Serious and critical accessibility findings on the page as it stands. */
+export async function seriousViolations(page: Page) {
+	const result = await new AxeBuilder({ page }).analyze();
+	return result.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

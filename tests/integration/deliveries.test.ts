@@ -99,6 +99,23 @@ async function step(
 	);
 }
 
+/** A supply for each of `people`, packed and out for delivery; their ids in order. */
+async function suppliesOnTheWay(people: { resident: { id: string } }[]) {
+	const ids: string[] = [];
+	for (const p of people) {
+		const r = await deliveries.prescribe(
+			nurse,
+			p.resident.id,
+			prescription([item('饮用水')], { kind: 'supply' })
+		);
+		const id = r.ok ? r.value.deliveryId : '';
+		await step(nurse, id, 'pack');
+		await step(nurse, id, 'dispatch');
+		ids.push(id);
+	}
+	return ids;
+}
+
 const eventsOf = (deliveryId: string) =>
 	tdb.db.select().from(t.deliveryEvents).where(eq(t.deliveryEvents.deliveryId, deliveryId));
 const deliveryRow = async (id: string) =>
@@ -266,18 +283,7 @@ describe('the workflow', () => {
 describe('a floor at once', () => {
 	it('marks every delivery on the floor delivered in one go, skipping with a reason those that moved on', async () => {
 		const people = [await residentIn(5), await residentIn(5), await residentIn(5)];
-		const ids: string[] = [];
-		for (const p of people) {
-			const r = await deliveries.prescribe(
-				nurse,
-				p.resident.id,
-				prescription([item('饮用水')], { kind: 'supply' })
-			);
-			const id = r.ok ? r.value.deliveryId : '';
-			await step(nurse, id, 'pack');
-			await step(nurse, id, 'dispatch');
-			ids.push(id);
-		}
+		const ids = await suppliesOnTheWay(people);
 		const list = await deliveries.worklist(ground.site.id, 24);
 		const floor = list!.groups.find((g) => g.floor === 5)!;
 		expect(floor.rows.map((r) => r.id).sort()).toEqual([...ids].sort());
@@ -563,18 +569,7 @@ describe.runIf(engine === 'postgres')('concurrent steps on PostgreSQL', () => {
 
 	it('a floor marked delivered while a colleague delivers one door ends with each delivered once', async () => {
 		const people = [await residentIn(10), await residentIn(10)];
-		const ids: string[] = [];
-		for (const p of people) {
-			const r = await deliveries.prescribe(
-				nurse,
-				p.resident.id,
-				prescription([item('饮用水')], { kind: 'supply' })
-			);
-			const id = r.ok ? r.value.deliveryId : '';
-			await step(nurse, id, 'pack');
-			await step(nurse, id, 'dispatch');
-			ids.push(id);
-		}
+		const ids = await suppliesOnTheWay(people);
 		const entries = await Promise.all(
 			ids.map(async (id) => ({ deliveryId: id, version: (await deliveryRow(id)).version }))
 		);

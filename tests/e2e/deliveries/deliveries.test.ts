@@ -1,17 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { fixture } from '../env';
-import { loginAs } from '../helpers';
+import { loginAs, seriousViolations } from '../helpers';
 
 test.describe.configure({ timeout: 120_000 });
-
-/** Serious and critical accessibility findings on the page as it stands. */
-async function seriousViolations(page: Page) {
-	const result = await new AxeBuilder({ page }).analyze();
-	return result.violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('a resident asks for a necessity on a phone; staff approve, pack and deliver the floor at once; the resident confirms receipt', async ({
 	browser

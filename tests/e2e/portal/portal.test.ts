@@ -1,18 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { idCheckChar } from '../../../src/lib/domain/id-number';
 import { fixture } from '../env';
-import { loginAs } from '../helpers';
+import { loginAs, seriousViolations } from '../helpers';
 
 test.describe.configure({ timeout: 120_000 });
-
-/** Serious and critical accessibility findings on the page as it stands. */
-async function seriousViolations(page: Page) {
-	const result = await new AxeBuilder({ page }).analyze();
-	return result.violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('a resident signs in with the slip code on a phone, sees the countdown and what is left, self-reports a fever and staff see the alert', async ({
 	browser
