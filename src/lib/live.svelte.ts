@@ -19,6 +19,14 @@ const pending: Record<Topic, ReturnType<typeof setTimeout> | null> = {
 	'app:deliveries': null
 };
 
+/**
+ * superforms options for every form on a page that reloads live. By default a form is rebound to the
+ * page's freshly loaded copy on each reload, which clears what is being typed and the errors shown;
+ * with this a form takes only its own action's answer. A form that belongs to one record must be
+ * recreated ({#key}) when the page shows another record.
+ */
+export const LIVE_FORM = { applyAction: 'never' } as const;
+
 /** Open dialogs holding a half-filled form: reloads wait until the last one closes. */
 let holds = 0;
 const held: Record<Topic, boolean> = { 'app:alerts': false, 'app:stays': false, 'app:deliveries': false };
