@@ -15,6 +15,8 @@ import { admit } from '../../src/lib/server/admission/admit';
 import { emptyFigures } from '../../src/lib/domain/dashboard';
 import { dailyReport, dashboard } from '../../src/lib/server/dashboard';
 import { exportCsv } from '../../src/lib/server/dashboard/exports';
+import * as q from '../../src/lib/server/dashboard/queries';
+import { slotStart } from '../../src/lib/server/follow-up/call-list';
 import * as t from '../../src/lib/server/db/schema';
 import { createLiveHub, type AlertChange } from '../../src/lib/server/live';
 import { recordOutcome } from '../../src/lib/server/stays/changes';
@@ -64,7 +66,12 @@ beforeAll(async () => {
 				planCountsFrom: 'admission',
 				category: 'close_contact',
 				periodStart: over.admittedAt,
-				releaseDueAt: new Date(over.admittedAt.getTime() + days * 86_400_000),
+				// As the use cases keep it: the plan's days plus every extension.
+				releaseDueAt: new Date(
+					over.admittedAt.getTime() +
+						days * 86_400_000 +
+						(over.extensions ?? []).reduce((h, x) => h + x.hours, 0) * 3_600_000
+				),
 				idempotencyKey: uniqueKey('stay'),
 				...over
 			})
@@ -328,6 +335,64 @@ describe('the dashboard', () => {
 		const up = Object.fromEntries(charts.upcomingDays.map((d, i) => [d, charts.upcoming[i]]));
 		expect(up).toMatchObject({ '2026-03-04': 1, '2026-03-10': 1, '2026-03-12': 1, '2026-03-13': 1 });
 		expect(charts.upcoming.reduce((a, b) => a + b, 0)).toBe(4);
+	});
+});
+
+describe('the live figures read from the stays', () => {
+	// Run before the later blocks add stays: the record as it stands at NOW.
+	const NOW = L('2026-03-03 20:00');
+	const sorted = <T>(rows: T[]) => [...rows].map((r) => JSON.stringify(r)).sort();
+
+	it('agree with the same figures counted from the event history', async () => {
+		const db = tdb.db;
+		const all = [ids.c1!, ids.k1!];
+		const slot = {
+			slot: 'evening' as const,
+			slotDate: '2026-03-03',
+			opened: slotStart('evening', '2026-03-03', ZONE)
+		};
+		const observing = await q.observingNow(db, all);
+		expect(observing.length).toBeGreaterThan(0);
+		expect(sorted(observing)).toEqual(sorted(await q.observingAt(db, all, NOW)));
+		const due = await q.releasesDueNow(db, all, NOW, ZONE, 7, 14);
+		expect(due.length).toBeGreaterThan(0);
+		expect(sorted(due)).toEqual(sorted(await q.releasesDue(db, all, NOW, ZONE, 7, 14)));
+		expect(sorted(await q.unreachedNow(db, [ids.k1!], NOW, slot))).toEqual(
+			sorted(await q.unreached(db, [ids.k1!], NOW, slot))
+		);
+		// The evening of 2 Mar: S3 was unreached, and both ways count it.
+		const before = L('2026-03-02 23:00');
+		const slot2 = {
+			slot: 'evening' as const,
+			slotDate: '2026-03-02',
+			opened: slotStart('evening', '2026-03-02', ZONE)
+		};
+		expect(await q.unreached(db, [ids.k1!], before, slot2)).toEqual([{ site_id: ids.k1, n: 1 }]);
+		expect(await q.unreachedNow(db, [ids.k1!], before, slot2)).toEqual([{ site_id: ids.k1, n: 1 }]);
+	});
+
+	it('add up to the totals: those known before the day plus those of the day', async () => {
+		const db = tdb.db;
+		const all = [ids.c1!, ids.k1!];
+		const dayStart = L('2026-03-03 00:00');
+		const whole = await q.closeContacts(db, all, NOW);
+		const before = await q.closeContacts(db, all, dayStart);
+		const since = await q.closeContactsSince(db, all, dayStart, NOW);
+		const n = (rows: { site_id: string | null; n: number }[], id: string | null) =>
+			rows.find((r) => r.site_id === id)?.n ?? 0;
+		for (const id of [ids.c1!, ids.k1!, null]) expect(n(before, id) + n(since, id)).toBe(n(whole, id));
+		// S5 (D) was entered on 3 Mar: a new close contact at C1 that day; S4 (A) was counted before.
+		expect(n(since, ids.c1!)).toBe(1);
+		const flowsWhole = await q.flows(db, all, dayStart, NOW);
+		const flowsBefore = await q.flows(db, all, dayStart, dayStart);
+		const flowsSince = await q.flows(db, all, dayStart, NOW, dayStart);
+		for (const id of all) {
+			const f = (rows: q.FlowRow[]) => rows.find((r) => r.site_id === id);
+			expect((f(flowsBefore)?.released_total ?? 0) + (f(flowsSince)?.released_total ?? 0)).toBe(
+				f(flowsWhole)?.released_total ?? 0
+			);
+			expect(f(flowsSince)?.admitted_today ?? 0).toBe(f(flowsWhole)?.admitted_today ?? 0);
+		}
 	});
 });
 

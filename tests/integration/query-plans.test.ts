@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/lib/domain/access';
 import * as alerts from '../../src/lib/server/alerts';
 import { dailyReport, dashboard } from '../../src/lib/server/dashboard';
+import * as q from '../../src/lib/server/dashboard/queries';
 import { forgetSettled } from '../../src/lib/server/dashboard/settled';
 import * as t from '../../src/lib/server/db/schema';
 import { seedSynthetic } from '../../src/lib/server/db/seed';
@@ -175,6 +176,26 @@ describe('hot queries at city shape', () => {
 			)
 		);
 		expect(found).toEqual([]);
+	});
+
+	it("the live dashboard's figures: stays under observation, releases due, unreached, today's flows", async () => {
+		const sites = (await tdb.db.select({ id: t.sites.id }).from(t.sites)).map((s) => s.id);
+		const dayStart = new Date('2026-11-23T16:00:00Z');
+		const slot = {
+			slot: 'morning' as const,
+			slotDate: '2026-11-24',
+			opened: new Date('2026-11-24T00:00:00Z')
+		};
+		const live = () =>
+			Promise.all([
+				q.observingNow(tdb.db, sites),
+				q.releasesDueNow(tdb.db, sites, NOW, 'Asia/Shanghai', 3, 14),
+				q.unreachedNow(tdb.db, [community.id], NOW, slot),
+				q.flows(tdb.db, sites, dayStart, NOW, dayStart),
+				q.closeContactsSince(tdb.db, sites, dayStart, NOW)
+			]);
+		expect((await live())[0].length).toBeGreaterThan(0);
+		expect(await wholeTableReads(live)).toEqual([]);
 	});
 
 	// The dashboard's figures are counted from the stay events of every stay under observation and of

@@ -74,6 +74,8 @@ interface Moment {
 	/** The call slot whose unreached home isolators count. */
 	slot: { slot: 'morning' | 'evening'; slotDate: string; opened: Date };
 	live: boolean;
+	/** When the figures are asked for. */
+	now: Date;
 }
 
 /** Today so far in a zone: from local midnight to now, the slot open now. */
@@ -83,38 +85,114 @@ function liveMoment(now: Date, timeZone: string): Moment {
 		asOf: now,
 		dayStart: dayBounds(localDate(now, timeZone), timeZone).start,
 		slot: { ...s, opened: slotStart(s.slot, s.slotDate, timeZone) },
-		live: true
+		live: true,
+		now
 	};
 }
 
 /** A past day in a zone: as of its end, the evening slot of that day. */
-function dayMoment(date: string, timeZone: string): Moment {
+function dayMoment(date: string, timeZone: string, now: Date): Moment {
 	const day = dayBounds(date, timeZone);
 	const s = callSlotOf(new Date(day.end.getTime() - 1), timeZone);
 	return {
 		asOf: day.end,
 		dayStart: day.start,
 		slot: { ...s, opened: slotStart(s.slot, s.slotDate, timeZone) },
-		live: false
+		live: false,
+		now
 	};
 }
 
-/** Every figure of the given sites (which share one zone) at one moment: seven aggregate queries. */
+/** A figure that only depends on append-only facts as of `asOf`: kept once `asOf` is well past. */
+async function settled<T>(key: string, asOf: Date, now: Date, compute: () => Promise<T>): Promise<T> {
+	const kept = settledGet<T>(key);
+	if (kept !== undefined) return kept;
+	const value = await compute();
+	settledSet(key, asOf, now, value);
+	return value;
+}
+
+/** Rows counted up to an instant plus rows counted since it, added up by site. */
+function addUp<R extends { site_id: string | null }>(
+	before: readonly R[],
+	since: readonly R[],
+	add: (a: R, b: R) => R
+): R[] {
+	const out = new Map(before.map((r) => [r.site_id, r]));
+	for (const r of since) {
+		const a = out.get(r.site_id);
+		out.set(r.site_id, a ? add(a, r) : r);
+	}
+	return [...out.values()];
+}
+
+/**
+ * Today's flows and the running totals: the totals as of today's start are settled (kept once well
+ * past), so only today's events are counted on each view.
+ */
+async function flowsToday(database: DbOrTx, ids: readonly string[], scope: string, m: Moment) {
+	const [before, today] = await Promise.all([
+		settled(`flows-total|${scope}|${m.dayStart.toISOString()}`, m.dayStart, m.now, () =>
+			q.flows(database, ids, m.dayStart, m.dayStart)
+		),
+		q.flows(database, ids, m.dayStart, m.asOf, m.dayStart)
+	]);
+	const zero = { admitted_today: 0, released_today: 0, transferred_today: 0 };
+	return addUp(
+		before.map((r) => ({ ...r, ...zero })),
+		today,
+		(a, b) => ({
+			...b,
+			released_total: a.released_total + b.released_total,
+			transferred_total: a.transferred_total + b.transferred_total
+		})
+	);
+}
+
+/** Close contacts tracked: the count as of today's start (settled) plus those first admitted today. */
+async function contactsToday(database: DbOrTx, ids: readonly string[], scope: string, m: Moment) {
+	const [before, added] = await Promise.all([
+		settled(`contacts|${scope}|${m.dayStart.toISOString()}`, m.dayStart, m.now, () =>
+			q.closeContacts(database, ids, m.dayStart)
+		),
+		q.closeContactsSince(database, ids, m.dayStart, m.asOf)
+	]);
+	return addUp(before, added, (a, b) => ({ site_id: a.site_id, n: a.n + b.n }));
+}
+
+/**
+ * Every figure of the given sites (which share one zone) at one moment: seven aggregates. Live, they
+ * are read from the stays as they stand and today's events; for a past moment, from the event history
+ * as of then, the append-only parts kept once settled.
+ */
 async function figuresOf(database: DbOrTx, sites: readonly ScopeSite[], m: Moment) {
 	const ids = sites.map((s) => s.id);
+	const communities = sites.filter((s) => s.kind === 'community').map((s) => s.id);
 	const zone = sites[0]!.timeZone;
+	const scope = [...ids].sort().join(',');
+	const past = (name: string, compute: () => Promise<unknown>) =>
+		settled(`${name}|${scope}|${m.asOf.toISOString()}`, m.asOf, m.now, compute);
 	const [observing, flows, contacts, alerts, unreached, due, rooms] = await Promise.all([
-		q.observingAt(database, ids, m.asOf),
-		q.flows(database, ids, m.dayStart, m.asOf),
-		q.closeContacts(database, ids, m.asOf),
+		m.live
+			? q.observingNow(database, ids)
+			: (past('observing', () => q.observingAt(database, ids, m.asOf)) as Promise<q.ObservingRow[]>),
+		m.live
+			? flowsToday(database, ids, scope, m)
+			: (past('flows', () => q.flows(database, ids, m.dayStart, m.asOf)) as Promise<q.FlowRow[]>),
+		m.live
+			? contactsToday(database, ids, scope, m)
+			: (past('contacts', () => q.closeContacts(database, ids, m.asOf)) as ReturnType<
+					typeof q.closeContacts
+				>),
 		q.activeAlerts(database, ids, m.asOf),
-		q.unreached(
-			database,
-			sites.filter((s) => s.kind === 'community').map((s) => s.id),
-			m.asOf,
-			m.slot
-		),
-		q.releasesDue(database, ids, m.asOf, zone, RELEASE_DAYS, UPCOMING_DAYS),
+		m.live
+			? q.unreachedNow(database, communities, m.asOf, m.slot)
+			: q.unreached(database, communities, m.asOf, m.slot),
+		m.live
+			? q.releasesDueNow(database, ids, m.asOf, zone, RELEASE_DAYS, UPCOMING_DAYS)
+			: (past('due', () =>
+					q.releasesDue(database, ids, m.asOf, zone, RELEASE_DAYS, UPCOMING_DAYS)
+				) as Promise<q.ReleaseDueRow[]>),
 		m.live ? q.roomsNow(database, ids) : q.roomsAt(database, ids, m.asOf)
 	]);
 	const bySite = new Map(sites.map((s) => [s.id, emptyFigures()]));
@@ -219,14 +297,14 @@ async function censusOf(
 	ids: readonly string[],
 	points: readonly Date[],
 	now: Date,
-	live: q.ObservingRow[] | undefined
+	live: Promise<q.ObservingRow[] | undefined>
 ): Promise<q.ObservingRow[][]> {
 	const scope = [...ids].sort().join(',');
 	const keyOf = (p: Date) => `census|${scope}|${p.toISOString()}`;
 	const past = points.slice(0, -1);
 	const kept = past.map((p) => settledGet<q.ObservingRow[]>(keyOf(p)));
 	if (kept.every((k) => k !== undefined)) {
-		const last = live ?? (await q.observingAt(database, ids, points[points.length - 1]!));
+		const last = (await live) ?? (await q.observingAt(database, ids, points[points.length - 1]!));
 		return [...(kept as q.ObservingRow[][]), last];
 	}
 	const all = await q.censusAt(database, ids, points);
@@ -259,9 +337,9 @@ async function chartsOf(
 	database: DbOrTx,
 	sites: readonly ScopeSite[],
 	now: Date,
-	due: readonly q.ReleaseDueRow[],
 	mainZone: string,
-	liveCensus: ReadonlyMap<string, q.ObservingRow[]> = new Map()
+	/** From the figures, which are counted at the same time. */
+	figures: Promise<{ due: readonly q.ReleaseDueRow[]; observing: ReadonlyMap<string, q.ObservingRow[]> }>
 ): Promise<Charts> {
 	const today = localDate(now, mainZone);
 	const days = datesEnding(today, HISTORY_DAYS);
@@ -279,7 +357,13 @@ async function chartsOf(
 		const from = dayBounds(zoneDays[0]!, zone).start;
 		const todayStart = dayBounds(zoneDays[zoneDays.length - 1]!, zone).start;
 		const [observing, flows, raised] = await Promise.all([
-			censusOf(database, ids, points, now, liveCensus.get(zone)),
+			censusOf(
+				database,
+				ids,
+				points,
+				now,
+				figures.then((f) => f.observing.get(zone))
+			),
 			flowsPerDayOf(database, ids, from, todayStart, now, zone),
 			q.alertsPerDay(database, ids, from, now, zone)
 		]);
@@ -299,7 +383,7 @@ async function chartsOf(
 	const upcomingDays = datesFrom(today, UPCOMING_DAYS);
 	const upIndex = new Map(upcomingDays.map((d, i) => [d, i]));
 	const upcoming = upcomingDays.map(() => 0);
-	for (const r of due) {
+	for (const r of (await figures).due) {
 		const i = upIndex.get(r.due_date);
 		if (i !== undefined) upcoming[i]! += r.n;
 	}
@@ -321,8 +405,13 @@ export async function dashboard(principal: Principal, now = new Date()): Promise
 	const database = db();
 	const sites = await sitesInScope(principal, database);
 	const mainZone = sites[0]?.timeZone ?? 'Asia/Shanghai';
-	const { figures, due, observing } = await figuresAcross(database, sites, (zone) => liveMoment(now, zone));
-	const charts = await chartsOf(database, sites, now, due, mainZone, observing);
+	// The charts' own queries run alongside the figures; they take the census of now and the releases
+	// due from them.
+	const counted = figuresAcross(database, sites, (zone) => liveMoment(now, zone));
+	const [{ figures }, charts] = await Promise.all([
+		counted,
+		chartsOf(database, sites, now, mainZone, counted)
+	]);
 	return { ...figures, asOf: now, today: localDate(now, mainZone), timeZone: mainZone, charts };
 }
 
@@ -338,7 +427,8 @@ export async function dailyReport(principal: Principal, date: string): Promise<D
 	const database = db();
 	const sites = await sitesInScope(principal, database);
 	const mainZone = sites[0]?.timeZone ?? 'Asia/Shanghai';
-	const { figures } = await figuresAcross(database, sites, (zone) => dayMoment(date, zone));
+	const now = new Date();
+	const { figures } = await figuresAcross(database, sites, (zone) => dayMoment(date, zone, now));
 	return { ...figures, date, asOf: dayBounds(date, mainZone).end, timeZone: mainZone };
 }
 

@@ -143,12 +143,17 @@ export interface FlowRow {
 	transferred_total: number;
 }
 
-/** Admissions, releases and transfers to hospital known in [dayStart, asOf), and in total before asOf. */
+/**
+ * Admissions, releases and transfers to hospital known in [dayStart, asOf), and in total before asOf;
+ * with `since`, only events known from then on count (in the totals too): the part of the totals that
+ * is still growing, to add to the settled part before it.
+ */
 export async function flows(
 	db: DbOrTx,
 	siteIds: readonly string[],
 	dayStart: Date,
-	asOf: Date
+	asOf: Date,
+	since?: Date
 ): Promise<FlowRow[]> {
 	if (!siteIds.length) return [];
 	const today = sql`e.at >= ${at(dayStart)}`;
@@ -165,6 +170,7 @@ export async function flows(
 				select e.site_id, e.kind, e.data->>'outcome' as outcome, ${KNOWN} as at
 				from stay_events e
 				where e.kind in ('admitted', 'released', 'outcome') and ${KNOWN} < ${at(asOf)}
+					${since ? sql`and ${KNOWN} >= ${at(since)}` : sql``}
 					and e.site_id = any(${uuids(siteIds)})
 			) e
 			group by e.site_id`)
@@ -197,6 +203,43 @@ export async function closeContacts(
 			where e.kind = 'admitted' and s.category = 'close_contact' and ${KNOWN} < ${at(asOf)}
 				and e.site_id = any(${uuids(siteIds)})
 			group by grouping sets ((e.site_id), ())`)
+	);
+	return rows.map((r) => ({ site_id: r.site_id, n: Number(r.n) }));
+}
+
+/**
+ * The close contacts that `closeContacts` as of asOf counts beyond its count as of `since`: people
+ * admitted as close contacts in [since, asOf) with no such admission known before `since`, per site
+ * (none at that site) and, site_id null, over the scope (none at any site in it).
+ */
+export async function closeContactsSince(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	since: Date,
+	asOf: Date
+): Promise<{ site_id: string | null; n: number }[]> {
+	if (!siteIds.length) return [];
+	const earlier = (sameSite: SQL) => sql`not exists (
+		select 1 from stays s2
+		join stay_events e2 on e2.stay_id = s2.id and e2.kind = 'admitted'
+		where s2.resident_id = t.resident_id and s2.category = 'close_contact'
+			and greatest(e2.occurred_at, e2.recorded_at) < ${at(since)} and ${sameSite})`;
+	const rows = rowsOf<{ site_id: string | null; n: number }>(
+		await db.execute(sql`
+			with t as (
+				select e.site_id, s.resident_id
+				from stay_events e
+				join stays s on s.id = e.stay_id
+				where e.kind = 'admitted' and s.category = 'close_contact'
+					and ${KNOWN} >= ${at(since)} and ${KNOWN} < ${at(asOf)}
+					and e.site_id = any(${uuids(siteIds)})
+			)
+			select t.site_id, count(distinct t.resident_id)::int as n from t
+			where ${earlier(sql`e2.site_id = t.site_id`)}
+			group by 1
+			union all
+			select null, count(distinct t.resident_id)::int from t
+			where ${earlier(sql`e2.site_id = any(${uuids(siteIds)})`)}`)
 	);
 	return rows.map((r) => ({ site_id: r.site_id, n: Number(r.n) }));
 }
@@ -295,10 +338,10 @@ export async function releasesDue(
 			with ${segments(asOf, asOf)},
 			pts as (select ${at(asOf)} as t),
 			due as (
-				select seg.site_id, s.period_start
-					+ ((select sum((p->>'days')::numeric) from jsonb_array_elements(s.plan_phases) p) * 24
-						+ coalesce((select sum((x->>'hours')::numeric) from jsonb_array_elements(s.extensions) x
-							where (x->>'at')::timestamptz < ${at(asOf)}), 0)) * interval '1 hour' as due_at
+				-- The release instant kept on the stay, less the extensions decided at or after asOf.
+				select seg.site_id, s.release_due_at - case when s.extensions = '[]'::jsonb then interval '0'
+					else coalesce((select sum((x->>'hours')::numeric) from jsonb_array_elements(s.extensions) x
+						where (x->>'at')::timestamptz >= ${at(asOf)}), 0) * interval '1 hour' end as due_at
 				from seg
 				join pts on ${covering}
 				join stays s on s.id = seg.stay_id
@@ -309,6 +352,80 @@ export async function releasesDue(
 			from due
 			where due_at >= ${at(asOf)} and due_at < ${at(asOf)} + make_interval(days => ${horizonDays})
 			group by 1, 2, 3`)
+	);
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/*
+ * The live dashboard's figures as of now, from the stays themselves (their site, phase, release instant
+ * and status are kept current by the use cases in the same transaction as the events): what the as-of
+ * queries above derive from the event history, read from the stays indexes instead. An integration
+ * test holds each pair equal.
+ */
+
+/** Stays under observation now, by site and phase. */
+export async function observingNow(db: DbOrTx, siteIds: readonly string[]): Promise<ObservingRow[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<ObservingRow>(
+		await db.execute(sql`
+			select s.site_id, s.plan_phases -> s.phase_index ->> 'mode' as mode, count(*)::int as n
+			from stays s
+			where s.status = 'active' and s.site_id = any(${uuids(siteIds)})
+			group by 1, 2`)
+	);
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/** `releasesDue` as of now. */
+export async function releasesDueNow(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	now: Date,
+	timeZone: string,
+	withinDays: number,
+	horizonDays: number
+): Promise<ReleaseDueRow[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<ReleaseDueRow>(
+		await db.execute(sql`
+			select s.site_id, ((s.release_due_at at time zone ${timeZone})::date)::text as due_date,
+				s.release_due_at < ${at(now)} + make_interval(days => ${withinDays}) as within, count(*)::int as n
+			from stays s
+			where s.status = 'active' and s.site_id = any(${uuids(siteIds)})
+				and s.release_due_at >= ${at(now)} and s.release_due_at < ${at(now)} + make_interval(days => ${horizonDays})
+			group by 1, 2, 3`)
+	);
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/** `unreached` as of now: from the slot's failed calls to their stays. */
+export async function unreachedNow(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	now: Date,
+	slot: { slot: 'morning' | 'evening'; slotDate: string; opened: Date }
+): Promise<{ site_id: string; n: number }[]> {
+	if (!siteIds.length) return [];
+	const inSlot = sql`c.stay_id = s.id and c.slot = ${slot.slot} and c.slot_date = ${slot.slotDate}
+		and c.attempted_at < ${at(now)}`;
+	const rows = rowsOf<{ site_id: string; n: number }>(
+		await db.execute(sql`
+			with failed as materialized (
+				select distinct c.stay_id from calls c where c.slot = ${slot.slot} and c.slot_date = ${slot.slotDate}
+					and c.outcome <> 'reached' and c.attempted_at < ${at(now)}
+			)
+			select s.site_id, count(*)::int as n
+			from failed f
+			join stays s on s.id = f.stay_id
+			join sites si on si.id = s.site_id and si.kind = 'community'
+			where s.status = 'active' and s.site_id = any(${uuids(siteIds)})
+				and s.plan_phases -> s.phase_index ->> 'mode' <> 'centralised'
+				and not exists (select 1 from calls c where ${inSlot} and c.outcome = 'reached')
+				and not exists (
+					select 1 from readings r
+					where r.stay_id = s.id and r.taken_at >= ${at(slot.opened)} and r.taken_at < ${at(now)}
+				)
+			group by 1`)
 	);
 	return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }

@@ -439,6 +439,8 @@ export const stayEvents = pgTable(
 	(t) => [
 		index('stay_events_stay_idx').on(t.stayId, t.occurredAt),
 		index('stay_events_kind_time_idx').on(t.kind, t.occurredAt),
+		// When an event became known (the dashboard's today and its settled history split on it).
+		index('stay_events_kind_known_idx').on(t.kind, sql`greatest(${t.occurredAt}, ${t.recordedAt})`),
 		uniqueIndex('stay_events_idempotency_key').on(t.idempotencyKey)
 	]
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "stay_events_kind_known_idx" ON "stay_events" USING btree ("kind",greatest("occurred_at", "recorded_at"));
