@@ -146,16 +146,13 @@ function answerOf(result: Extract<RecordResult, { ok: true }>, clientKey: string
 	};
 }
 
-/** The stay a body names, if it exists and is in the token's scope (else null: the caller says 404). */
+/**
+ * The stay a body names, if it may be in the token's scope (else null: the caller says 404). A stayId
+ * is checked against the scope where the reading is recorded, in the same statement that reads the stay.
+ */
 async function findStay(device: Device, body: z.infer<typeof deviceReadingBody>) {
 	if (!device.siteIds.length) return null;
-	if (body.stayId) {
-		const [stay] = await db()
-			.select({ id: t.stays.id })
-			.from(t.stays)
-			.where(and(eq(t.stays.id, body.stayId), inArray(t.stays.siteId, device.siteIds)));
-		return stay ? { id: stay.id } : null;
-	}
+	if (body.stayId) return { id: body.stayId };
 	// ID numbers are stored as the admission form writes them: trimmed, a mainland ID's final x upper-cased.
 	const raw = body.idNumber!;
 	const forms = [...new Set([raw, raw.toUpperCase()])];
@@ -205,17 +202,22 @@ export async function recordDeviceReading(
 	if (!stay) return { status: 404, body: { message: 'No such stay in this token’s scope' } };
 	const input = toReadingInput(body, stay.id, keyFor(device, body.idempotencyKey));
 
-	const earlier = await replayed(input, body.idempotencyKey);
-	if (earlier) return earlier;
+	// A new key is the common case: straight to the transaction. A key already used fails its insert
+	// (readings_idempotency_key) and is answered from the first time below; a stay that has ended or is
+	// out of scope since is checked for an earlier answer too, so a replay always gets the first answer.
 	try {
 		const result = await db().transaction(async (tx) => {
-			const result = await recordReadingInTx(tx, { deviceId: device.id }, input, ip, now);
+			const result = await recordReadingInTx(tx, { deviceId: device.id }, input, ip, now, device.siteIds);
 			if (!result.ok) return result;
 			const answer = answerOf(result, body.idempotencyKey);
 			await tx.insert(t.deviceReadings).values({ readingId: result.reading.id, tokenId: device.id, answer });
 			return { ok: true as const, answer };
 		});
 		if (result.ok) return { status: 201, body: result.answer };
+		const earlier = await replayed(input, body.idempotencyKey);
+		if (earlier) return earlier;
+		if (result.error === 'stay_not_found')
+			return { status: 404, body: { message: 'No such stay in this token’s scope' } };
 		return { status: 404, body: { message: 'The stay has ended' } };
 	} catch (e) {
 		// The same key sent twice at the same moment: the second insert waited for the first, then failed.

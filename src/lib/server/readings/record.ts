@@ -194,7 +194,9 @@ export async function recordReadingInTx(
 	principal: Principal | DeviceActor | null,
 	input: ReadingInput,
 	ip: string | null = null,
-	now = new Date()
+	now = new Date(),
+	/** The sites the caller may record for (a device token's scope): a stay elsewhere is not found. */
+	scope?: readonly string[]
 ): Promise<RecordResult> {
 	const [ctx] = await tx
 		.select({
@@ -214,7 +216,11 @@ export async function recordReadingInTx(
 		.from(t.stays)
 		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
 		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
-		.where(eq(t.stays.id, input.stayId));
+		.where(
+			scope
+				? and(eq(t.stays.id, input.stayId), inArray(t.stays.siteId, [...scope]))
+				: eq(t.stays.id, input.stayId)
+		);
 	if (!ctx) return { ok: false as const, error: 'stay_not_found' as const };
 	if (ctx.stay.status !== 'active') return { ok: false as const, error: 'stay_ended' as const };
 
@@ -265,28 +271,30 @@ export async function recordReadingInTx(
 			requestHash: requestHash(input)
 		})
 		.returning();
+	// The reading before this one and, with it, the symptoms named in the 24 hours before (one statement).
+	// A symptom is new when no reading of those hours named it: a temperature-only reading in between
+	// (a thermometer, a short call) says nothing about a cough, so it must not make it "new" again.
 	const [previous] = await tx
-		.select()
+		.select({
+			reading: t.readings,
+			recentSymptoms: sql<string[] | null>`(
+				select array_agg(distinct x) from ${t.readings} r2, unnest(r2.symptoms) x
+				where r2.stay_id = ${input.stayId} and r2.taken_at < ${takenAt.toISOString()}::timestamptz
+					and r2.taken_at >= ${new Date(takenAt.getTime() - SYMPTOM_MEMORY_MS).toISOString()}::timestamptz
+					and cardinality(r2.symptoms) > 0)`
+		})
 		.from(t.readings)
 		.where(and(eq(t.readings.stayId, input.stayId), lt(t.readings.takenAt, takenAt)))
 		.orderBy(desc(t.readings.takenAt))
 		.limit(1);
-	// A symptom is new when no reading of the 24 hours before named it: a temperature-only reading in
-	// between (a thermometer, a short call) says nothing about a cough, so it must not make it "new" again.
-	const recent = await tx
-		.select({ symptoms: t.readings.symptoms })
-		.from(t.readings)
-		.where(
-			and(
-				eq(t.readings.stayId, input.stayId),
-				lt(t.readings.takenAt, takenAt),
-				gte(t.readings.takenAt, new Date(takenAt.getTime() - SYMPTOM_MEMORY_MS)),
-				sql`cardinality(${t.readings.symptoms}) > 0`
-			)
-		);
 	const triggers = evaluateReading(
 		reading,
-		previous ? { ...asRule(previous), symptoms: [...new Set(recent.flatMap((r) => r.symptoms))] } : null,
+		previous
+			? {
+					...asRule(previous.reading),
+					symptoms: (previous.recentSymptoms ?? []) as Reading['symptoms']
+				}
+			: null,
 		subject,
 		thresholdsFrom((ctx.site.settings as { thresholds?: object } | null)?.thresholds ?? null)
 	);
