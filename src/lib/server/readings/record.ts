@@ -4,7 +4,7 @@
  * the audit row and a NOTIFY for live inboxes, delivered on commit.
  */
 import { createHash } from 'node:crypto';
-import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Principal } from '../../domain/access';
 import { evaluateReading, mergeAlert, thresholdsFrom, type Severity } from '../../domain/alert-rules';
 import { news2, type News2Result } from '../../domain/news2';
