@@ -48,6 +48,31 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	return openPglite(options.pgliteDir ?? './data/pglite', options.logger);
 }
 
+/**
+ * The client as drizzle sees it, with every statement prepared: drizzle sends its statements through
+ * `unsafe` with `prepare: false` unless a query is given a name, so PostgreSQL would parse and plan
+ * each one on every call. postgres.js keeps one named statement per query text on each connection
+ * (recycled with the connection, see `max_lifetime`), as it does for its own tagged queries. The same
+ * holds inside transactions and savepoints, which hand out a client of their own.
+ */
+export function withPreparedStatements<T extends postgres.Sql>(client: T): T {
+	return new Proxy(client, {
+		get(target, prop, receiver) {
+			if (prop === 'unsafe')
+				return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
+					target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
+			if (prop === 'begin' || prop === 'savepoint')
+				return (...args: unknown[]) => {
+					const run = args.pop() as (tx: postgres.Sql) => unknown;
+					const call = Reflect.get(target, prop, receiver) as (...a: unknown[]) => unknown;
+					return call.call(target, ...args, (tx: postgres.Sql) => run(withPreparedStatements(tx)));
+				};
+			const value = Reflect.get(target, prop, receiver);
+			return typeof value === 'function' ? value.bind(target) : value;
+		}
+	});
+}
+
 function openPostgres(url: string, max: number, logger?: Logger): Database {
 	const client = postgres(url, {
 		max,
@@ -55,7 +80,7 @@ function openPostgres(url: string, max: number, logger?: Logger): Database {
 		// Timestamps come back as Date; numeric columns are mapped by drizzle.
 		connection: { application_name: 'isolation-care' }
 	});
-	const db = drizzlePostgres({ client, schema, logger }) as unknown as Db;
+	const db = drizzlePostgres({ client: withPreparedStatements(client), schema, logger }) as unknown as Db;
 	let closed = false;
 	return {
 		kind: 'postgres',
