@@ -9,12 +9,9 @@ import {
 } from '$lib/message-tables';
 import { m } from '$lib/paraglide/messages';
 
-export const roleLabel: Record<string, () => string> = {
-	admin: m.role_admin,
-	site_staff: m.role_site_staff,
-	clinician: m.role_clinician,
-	resident: m.role_resident
-};
+// Loaded at start by every page (the role in the header) and by the resident portal: kept apart so
+// that those pages do not also bring this module's error tables.
+export { modeLabel, roleLabel } from '$lib/shell-labels';
 
 export const stayStatusLabel: Record<string, () => string> = {
 	active: m.stay_status_active,
@@ -23,12 +20,6 @@ export const stayStatusLabel: Record<string, () => string> = {
 	absconded: m.stay_status_absconded,
 	died: m.stay_status_died,
 	moved_away: m.stay_status_moved_away
-};
-
-export const modeLabel: Record<string, () => string> = {
-	centralised: m.mode_centralised,
-	home_isolation: m.mode_home_isolation,
-	home_monitoring: m.mode_home_monitoring
 };
 
 export const sexLabel: Record<string, () => string> = {

@@ -53,27 +53,8 @@ export const admErrorText: MessageTable = {
 	stay_ended: m.adm_err_stay_ended
 };
 
-/** Resident portal errors by code (pt_err_*). */
-export const portalErrorText: MessageTable = {
-	no_active_stay: m.pt_err_no_active_stay,
-	not_allowed: m.pt_err_not_allowed,
-	read_only: m.pt_err_read_only,
-	key_conflict: m.pt_err_key_conflict,
-	temperature_required: m.pt_err_temperature_required
-};
-
-/** Symptoms by code (sym_*). */
-export const symptomText: MessageTable = {
-	fever: m.sym_fever,
-	dry_cough: m.sym_dry_cough,
-	fatigue: m.sym_fatigue,
-	sore_throat: m.sym_sore_throat,
-	smell_taste_loss: m.sym_smell_taste_loss,
-	diarrhoea: m.sym_diarrhoea,
-	shortness_of_breath: m.sym_shortness_of_breath,
-	muscle_ache: m.sym_muscle_ache,
-	runny_nose: m.sym_runny_nose
-};
+// The resident portal's own tables live apart, so that the portal's first page load brings only them.
+export { portalErrorText, symptomText } from '$lib/self-report-text';
 
 /** A test's state (test_state_*). */
 export const testStateText: MessageTable = {

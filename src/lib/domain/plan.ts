@@ -79,8 +79,9 @@ function preset(p: PlanPreset): PlanPreset {
 	return Object.freeze(p);
 }
 
-export const PLAN_PRESETS: readonly PlanPreset[] = Object.freeze([
-	preset({
+// Marked pure so that a page importing this module only for its types or DAY_MS does not ship the presets.
+export const PLAN_PRESETS: readonly PlanPreset[] = /* @__PURE__ */ Object.freeze([
+	/* @__PURE__ */ preset({
 		code: 'ed8-14+7',
 		name: '密接 14+7（第八版）',
 		nameEn: 'Close contact 14+7 (ed. 8)',
@@ -91,7 +92,7 @@ export const PLAN_PRESETS: readonly PlanPreset[] = Object.freeze([
 			{ mode: 'home_monitoring', days: 7, testDays: [2, 7] }
 		]
 	}),
-	preset({
+	/* @__PURE__ */ preset({
 		code: 'ed9-7+3',
 		name: '密接 7+3（第九版）',
 		nameEn: 'Close contact 7+3 (ed. 9)',
@@ -102,7 +103,7 @@ export const PLAN_PRESETS: readonly PlanPreset[] = Object.freeze([
 			{ mode: 'home_monitoring', days: 3, testDays: [3] }
 		]
 	}),
-	preset({
+	/* @__PURE__ */ preset({
 		code: 'nov2022-5+3',
 		name: '密接 5+3（二十条）',
 		nameEn: 'Close contact 5+3 (20 measures, Nov 2022)',
@@ -113,7 +114,7 @@ export const PLAN_PRESETS: readonly PlanPreset[] = Object.freeze([
 			{ mode: 'home_isolation', days: 3, testDays: [1, 3] }
 		]
 	}),
-	preset({
+	/* @__PURE__ */ preset({
 		code: 'ed9-home-7',
 		name: '居家隔离 7 天（第九版）',
 		nameEn: 'Home isolation 7 days (ed. 9)',
@@ -121,7 +122,7 @@ export const PLAN_PRESETS: readonly PlanPreset[] = Object.freeze([
 		countsFrom: 'admission',
 		phases: [{ mode: 'home_isolation', days: 7, testDays: [1, 4, 7] }]
 	}),
-	preset({
+	/* @__PURE__ */ preset({
 		code: '2020-14',
 		name: '密接 14 天（2020 第二至七版）',
 		nameEn: 'Close contact 14 days (2020, eds. 2–7)',

@@ -4,19 +4,9 @@
  * the alert engine all judge a value the same way.
  */
 
-/** Symptom codes, in the order forms show them (发热、干咳、乏力、咽痛、嗅味觉减退、腹泻、气促、肌痛、流涕). */
-export const SYMPTOMS = [
-	'fever',
-	'dry_cough',
-	'fatigue',
-	'sore_throat',
-	'smell_taste_loss',
-	'diarrhoea',
-	'shortness_of_breath',
-	'muscle_ache',
-	'runny_nose'
-] as const;
-export type Symptom = (typeof SYMPTOMS)[number];
+import { SYMPTOMS, type Symptom } from './symptoms';
+
+export { SYMPTOMS, type Symptom };
 
 /** ACVPU: Alert, new Confusion, responds to Voice, to Pain, Unresponsive. */
 export const CONSCIOUSNESS = ['A', 'C', 'V', 'P', 'U'] as const;
