@@ -276,6 +276,9 @@ describe('who viewed my record', () => {
 		await residents.viewResident(nurse.principal, resident.id, ip);
 		await residents.revealField(nurse.principal, resident.id, 'idNumber', 'verify_identity', ip);
 		await residents.viewResident(hq.principal, resident.id, ip);
+		// The record left open reloads on live changes: one view within the span, a new one after it.
+		await residents.viewResident(hq.principal, resident.id, ip);
+		await residents.viewResident(nurse.principal, resident.id, ip);
 		// Another resident's views are not theirs.
 		const other = await makeResident(tdb.db, g.community.id);
 		await residents.viewResident(hq.principal, other.id, ip);
@@ -286,6 +289,9 @@ describe('who viewed my record', () => {
 			['reveal', 'site_staff', g.site.name, 'idNumber', 'verify_identity'],
 			['view', 'site_staff', g.site.name, null, null]
 		]);
+		const later = new Date(Date.now() + residents.VIEW_FOLD_MS + 60_000);
+		await residents.viewResident(hq.principal, resident.id, ip, later);
+		expect((await portalViews(resident.id)).views.filter((v) => v.role === 'admin')).toHaveLength(2);
 		// No staff names or usernames reach the resident.
 		const text = JSON.stringify(views);
 		expect(text).not.toContain('测试员工');

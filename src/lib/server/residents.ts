@@ -2,7 +2,7 @@
  * A resident's record as staff see it: masked by default, every view audited; a staff member in scope
  * may reveal one full ID number or phone, and each reveal is audited with who, when and which field.
  */
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Principal } from '../domain/access';
 import { maskIdNumber } from '../domain/id-number';
 import { maskPhone, validatePhone } from '../domain/phone';
@@ -18,6 +18,9 @@ import * as t from './db/schema';
 export const STAY_READINGS_LIMIT = 500;
 
 export { REVEALABLE, type RevealableField } from '../schemas/reveal';
+
+/** Views of one record by one person within this span are audited once. */
+export const VIEW_FOLD_MS = 10 * 60_000;
 
 export async function viewResident(
 	principal: Principal,
@@ -104,14 +107,31 @@ export async function viewResident(
 					.orderBy(desc(t.readings.takenAt))
 					.limit(STAY_READINGS_LIMIT)
 			: [];
-		await audit(tx, {
-			actor: principal,
-			action: 'view',
-			entity: 'resident',
-			entityId: residentId,
-			residentId,
-			ip
-		});
+		// One view per person and record within a few minutes: a record open on a desk reloads itself on
+		// every live change, and each reload is not a new look at it. Reveals are always kept one by one.
+		const [recent] = await tx
+			.select({ id: t.auditLog.id })
+			.from(t.auditLog)
+			.where(
+				and(
+					eq(t.auditLog.actorId, principal.userId),
+					gte(t.auditLog.at, new Date(now.getTime() - VIEW_FOLD_MS)),
+					eq(t.auditLog.action, 'view'),
+					eq(t.auditLog.entity, 'resident'),
+					eq(t.auditLog.entityId, residentId)
+				)
+			)
+			.limit(1);
+		if (!recent)
+			await audit(tx, {
+				actor: principal,
+				action: 'view',
+				entity: 'resident',
+				entityId: residentId,
+				residentId,
+				ip,
+				at: now
+			});
 		return {
 			id: r.id,
 			name: r.name,
