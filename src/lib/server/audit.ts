@@ -66,8 +66,8 @@ export interface AuditEntry {
 	at?: Date;
 }
 
-export async function audit(db: DbOrTx, entry: AuditEntry): Promise<void> {
-	await db.insert(t.auditLog).values({
+function auditRow(entry: AuditEntry): typeof t.auditLog.$inferInsert {
+	return {
 		at: entry.at ?? new Date(),
 		actorId: !entry.actor ? null : 'deviceId' in entry.actor ? entry.actor.deviceId : entry.actor.userId,
 		actorRole: entry.actor && 'role' in entry.actor ? entry.actor.role : null,
@@ -78,7 +78,40 @@ export async function audit(db: DbOrTx, entry: AuditEntry): Promise<void> {
 		before: entry.before ? (maskForAudit(entry.before) as Record<string, unknown>) : null,
 		after: entry.after ? (maskForAudit(entry.after) as Record<string, unknown>) : null,
 		ip: entry.ip ?? null
+	};
+}
+
+export async function audit(db: DbOrTx, entry: AuditEntry): Promise<void> {
+	await db.insert(t.auditLog).values(auditRow(entry));
+}
+
+/**
+ * Many audit rows in one statement, in the order given (a ward round's rows); they travel as one JSON
+ * parameter, so the statement is the same whatever their number.
+ */
+export async function auditMany(db: DbOrTx, entries: readonly AuditEntry[]): Promise<void> {
+	if (!entries.length) return;
+	const rows = entries.map((e) => {
+		const r = auditRow(e);
+		return {
+			at: (r.at ?? new Date()).toISOString(),
+			actor_id: r.actorId ?? null,
+			actor_role: r.actorRole ?? null,
+			action: r.action,
+			entity: r.entity,
+			entity_id: r.entityId ?? null,
+			resident_id: r.residentId ?? null,
+			before: r.before ?? null,
+			after: r.after ?? null,
+			ip: r.ip ?? null
+		};
 	});
+	await db.execute(sql`
+		insert into audit_log (at, actor_id, actor_role, action, entity, entity_id, resident_id, before, after, ip)
+		select at, actor_id, actor_role, action, entity, entity_id, resident_id, before, after, ip
+		from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+			at timestamptz, actor_id uuid, actor_role role, action text, entity text, entity_id text,
+			resident_id uuid, before jsonb, after jsonb, ip text)`);
 }
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -18,12 +18,11 @@ import { slotOf, type Slot } from '../domain/slot';
 import { rareTail, type Spo2Scale } from '../domain/vitals';
 import { readingSchema, type ReadingInput } from '../schemas/reading';
 import type { RoundResult, RoundRow, RowError } from '../schemas/round';
-import { audit } from './audit';
 import { rowsOf } from './dashboard/queries';
 import { db } from './db';
 import { pgConstraint } from './db/errors';
 import * as t from './db/schema';
-import { notifyAlerts, raiseAlert, recordReadingInTx } from './readings/record';
+import { recordBatchInTx, type BatchItem } from './readings/batch';
 import { initials } from './room-board';
 
 /** A floor as rooms store it; `key` is how the page names it in its address (`A:3`). */
@@ -211,6 +210,13 @@ export async function roundSheet(
 
 export type RoundSheet = NonNullable<Awaited<ReturnType<typeof roundSheet>>>;
 
+/**
+ * A list of strings as one array parameter: a round's hundreds of keys and ids make one statement that
+ * is the same whatever their number (drizzle's inArray would send each as a parameter of its own).
+ */
+const textArray = (values: readonly string[]) =>
+	sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+
 /** One row's idempotency key: the round's key and the stay, so each row of a round records once. */
 export const rowKey = (roundKey: string, stayId: string) => `round:${roundKey}:${stayId}`;
 
@@ -261,7 +267,8 @@ function judgeRow(roundKey: string, row: RoundRow): Judged | RowError[] {
 
 /**
  * Saves a round: each filled row is judged on its own; every good row is stored in one transaction
- * (readings through the one reading path, "did not answer the door" as an `unreachable` alert); bad rows
+ * (readings as the one reading path stores them, "did not answer the door" as an `unreachable` alert,
+ * all rows together in a fixed number of statements: readings/batch.ts); bad rows
  * come back with their field and reason and change nothing. Rows of stays that are not active at this
  * site are refused, whatever the page sent.
  *
@@ -305,12 +312,7 @@ export async function saveRound(
 			residentId: t.stays.residentId
 		})
 		.from(t.stays)
-		.where(
-			inArray(
-				t.stays.id,
-				good.map((g) => g.stayId)
-			)
-		);
+		.where(sql`${t.stays.id} = any(${textArray(good.map((g) => g.stayId))}::uuid[])`);
 	const stayBy = new Map(stays.map((s) => [s.id, s]));
 	const rows = good.filter((g) => {
 		const s = stayBy.get(g.stayId);
@@ -349,52 +351,64 @@ export async function saveRound(
 						spo2: t.readings.spo2
 					})
 					.from(t.readings)
-					.where(inArray(t.readings.idempotencyKey, keys)),
+					.where(sql`${t.readings.idempotencyKey} = any(${textArray(keys)})`),
 				tx
 					.select({ key: t.auditLog.entityId })
 					.from(t.auditLog)
-					.where(and(eq(t.auditLog.entity, 'round_door'), inArray(t.auditLog.entityId, keys)))
+					.where(
+						and(eq(t.auditLog.entity, 'round_door'), sql`${t.auditLog.entityId} = any(${textArray(keys)})`)
+					)
 			]);
 			const storedReading = new Map(storedReadings.map((r) => [r.key, r]));
 			const storedDoor = new Set(storedDoors.map((d) => d.key));
-			for (const row of rows) {
+			// Rows stored by an earlier copy of the round are answered with what was stored; the rest are
+			// recorded together, answered in the order sent.
+			const items: BatchItem[] = [];
+			const itemOf = rows.map((row) => {
 				if (row.kind === 'door') {
-					if (storedDoor.has(row.key)) {
-						out.repeated++;
-						out.done.push({ stayId: row.stayId, temperature: null, spo2: null, door: true });
-						continue;
-					}
+					if (storedDoor.has(row.key)) return -1;
 					const stay = stayBy.get(row.stayId)!;
-					const alert = await raiseAlert(
-						tx,
-						row.stayId,
-						null,
-						{
+					items.push({
+						kind: 'alert',
+						stayId: row.stayId,
+						siteId: stay.siteId,
+						trigger: {
 							kind: 'unreachable',
 							severity: 'critical',
 							value: { reason: 'door', slot: input.slot, slotDate }
 						},
-						now
-					);
-					await notifyAlerts(tx, row.stayId, stay.siteId);
-					await audit(tx, {
-						actor: principal,
-						action: 'door_unanswered',
-						entity: 'round_door',
-						entityId: row.key,
-						residentId: stay.residentId,
-						after: { stayId: row.stayId, alertId: alert.id, slot: input.slot, slotDate },
-						ip,
-						at: now
+						at: now,
+						audit: (alert) => ({
+							actor: principal,
+							action: 'door_unanswered',
+							entity: 'round_door',
+							entityId: row.key,
+							residentId: stay.residentId,
+							after: { stayId: row.stayId, alertId: alert.id, slot: input.slot, slotDate },
+							ip,
+							at: now
+						})
 					});
-					out.saved++;
-					out.unreachable++;
-					out.alerts++;
-					out.done.push({ stayId: row.stayId, temperature: null, spo2: null, door: true });
-					continue;
+					return items.length - 1;
 				}
-				const earlier = storedReading.get(row.input.idempotencyKey);
-				if (earlier) {
+				if (storedReading.has(row.input.idempotencyKey)) return -1;
+				items.push({ kind: 'reading', input: row.input });
+				return items.length - 1;
+			});
+			const outcomes = items.length ? await recordBatchInTx(tx, principal, items, ip, now) : [];
+			rows.forEach((row, r) => {
+				const outcome = outcomes[itemOf[r]!];
+				if (row.kind === 'door') {
+					if (outcome) {
+						out.saved++;
+						out.unreachable++;
+						out.alerts++;
+					} else out.repeated++;
+					out.done.push({ stayId: row.stayId, temperature: null, spo2: null, door: true });
+					return;
+				}
+				if (!outcome) {
+					const earlier = storedReading.get(row.input.idempotencyKey)!;
 					out.repeated++;
 					out.done.push({
 						stayId: row.stayId,
@@ -402,12 +416,13 @@ export async function saveRound(
 						spo2: earlier.spo2,
 						door: false
 					});
-					continue;
+					return;
 				}
-				const recorded = await recordReadingInTx(tx, principal, row.input, ip, now);
+				if (outcome.kind !== 'reading') throw new Error('A reading row answered as an alert');
+				const recorded = outcome.result;
 				if (!recorded.ok) {
 					out.errors.push({ stayId: row.stayId, field: 'row', code: recorded.error });
-					continue;
+					return;
 				}
 				out.saved++;
 				out.alerts += recorded.alerts.filter((a) => a.status !== 'resolved').length;
@@ -417,7 +432,7 @@ export async function saveRound(
 					spo2: recorded.reading.spo2,
 					door: false
 				});
-			}
+			});
 			return out;
 		});
 

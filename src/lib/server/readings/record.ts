@@ -91,17 +91,61 @@ export async function replay(input: ReadingInput): Promise<RecordResult | null> 
 	};
 }
 
-/** A stored reading as the rules read it. */
 /** How far back a reported symptom still counts as known (not new) for the symptom rule. */
-const SYMPTOM_MEMORY_MS = 24 * 60 * 60 * 1000;
+export const SYMPTOM_MEMORY_MS = 24 * 60 * 60 * 1000;
 
-function asRule(r: typeof t.readings.$inferSelect): Reading {
+/** A stored reading as the rules read it. */
+export function asRule(r: typeof t.readings.$inferSelect): Reading {
 	return {
 		...r,
 		consciousness: r.consciousness as Reading['consciousness'],
 		spo2Scale: r.spo2Scale as 1 | 2
 	};
 }
+
+/** A raised alert's row, as inserted when the stay has no active alert of its kind. */
+export function alertValues(
+	stayId: string,
+	readingId: string | null,
+	trigger: AlertTrigger,
+	merged: { severity: Severity; status: 'open' | 'acknowledged' },
+	at: Date
+): typeof t.alerts.$inferInsert {
+	return {
+		stayId,
+		kind: trigger.kind,
+		severity: merged.severity,
+		status: merged.status,
+		firstTriggeredAt: at,
+		lastTriggeredAt: at,
+		openedAt: at,
+		lastValue: trigger.value,
+		readingId
+	};
+}
+
+const reopens = sql`(excluded.severity = 'critical' and ${t.alerts.severity} = 'warning' and ${t.alerts.status} = 'acknowledged')`;
+
+/**
+ * How a trigger lands on the stay's active alert of its kind (one per stay and kind, a partial unique
+ * index): the highest severity seen, a rise to critical reopening an acknowledged alert.
+ */
+export const ALERT_UPSERT = {
+	target: [t.alerts.stayId, t.alerts.kind],
+	targetWhere: sql`${t.alerts.status} in ('open', 'acknowledged')`,
+	set: {
+		severity: sql`case when excluded.severity = 'critical' then excluded.severity else ${t.alerts.severity} end`,
+		status: sql`case when excluded.severity = 'critical' and ${t.alerts.severity} = 'warning' then 'open'::alert_status else ${t.alerts.status} end`,
+		// Reopened by a rise: the escalation clock starts again.
+		openedAt: sql`case when ${reopens} then excluded.opened_at else ${t.alerts.openedAt} end`,
+		escalatedAt: sql`case when ${reopens} then null else ${t.alerts.escalatedAt} end`,
+		triggerCount: sql`${t.alerts.triggerCount} + 1`,
+		lastTriggeredAt: sql`greatest(${t.alerts.lastTriggeredAt}, excluded.last_triggered_at)`,
+		lastValue: sql`excluded.last_value`,
+		readingId: sql`excluded.reading_id`,
+		version: sql`${t.alerts.version} + 1`
+	}
+};
 
 /**
  * Raises or updates the stay's active alert of the trigger's kind in one atomic statement: one active
@@ -133,37 +177,11 @@ export async function raiseAlert(
 			: null,
 		trigger
 	);
-	const reopens = sql`(excluded.severity = 'critical' and ${t.alerts.severity} = 'warning' and ${t.alerts.status} = 'acknowledged')`;
 	const [row] = await tx
 		.insert(t.alerts)
-		.values({
-			stayId,
-			kind: trigger.kind,
-			severity: merged.severity,
-			status: merged.status,
-			firstTriggeredAt: at,
-			lastTriggeredAt: at,
-			openedAt: at,
-			lastValue: trigger.value,
-			readingId
-		})
+		.values(alertValues(stayId, readingId, trigger, merged, at))
 		// When none was active a moment ago but another reading just made one, the conflict lands here.
-		.onConflictDoUpdate({
-			target: [t.alerts.stayId, t.alerts.kind],
-			targetWhere: sql`${t.alerts.status} in ('open', 'acknowledged')`,
-			set: {
-				severity: sql`case when excluded.severity = 'critical' then excluded.severity else ${t.alerts.severity} end`,
-				status: sql`case when excluded.severity = 'critical' and ${t.alerts.severity} = 'warning' then 'open'::alert_status else ${t.alerts.status} end`,
-				// Reopened by a rise: the escalation clock starts again.
-				openedAt: sql`case when ${reopens} then excluded.opened_at else ${t.alerts.openedAt} end`,
-				escalatedAt: sql`case when ${reopens} then null else ${t.alerts.escalatedAt} end`,
-				triggerCount: sql`${t.alerts.triggerCount} + 1`,
-				lastTriggeredAt: sql`greatest(${t.alerts.lastTriggeredAt}, excluded.last_triggered_at)`,
-				lastValue: sql`excluded.last_value`,
-				readingId: sql`excluded.reading_id`,
-				version: sql`${t.alerts.version} + 1`
-			}
-		})
+		.onConflictDoUpdate(ALERT_UPSERT)
 		.returning({
 			id: t.alerts.id,
 			kind: t.alerts.kind,
@@ -185,45 +203,35 @@ export async function notifyAlerts(tx: DbOrTx, stayId: string, siteId: string): 
 	await tx.execute(sql`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify({ stayId, siteId })})`);
 }
 
-/**
- * Records a reading inside the caller's transaction (a ward round saves many in one). The caller owns the
- * idempotency key: a duplicate key fails the insert with `readings_idempotency_key`.
- */
-export async function recordReadingInTx(
-	tx: DbOrTx,
+/** What recording a reading needs to know of its stay: its state, its resident, its site. */
+export const READING_CONTEXT = {
+	stay: {
+		id: t.stays.id,
+		status: t.stays.status,
+		siteId: t.stays.siteId,
+		residentId: t.stays.residentId
+	},
+	resident: {
+		birthDate: t.residents.birthDate,
+		pregnant: t.residents.pregnant,
+		spo2Scale: t.residents.spo2Scale
+	},
+	site: { timeZone: t.sites.timeZone, settings: t.sites.settings }
+};
+
+export interface ReadingContext {
+	stay: { id: string; status: string; siteId: string; residentId: string };
+	resident: { birthDate: string | null; pregnant: boolean; spo2Scale: number };
+	site: { timeZone: string; settings: unknown };
+}
+
+/** A reading as it will be stored and judged: its slot, its values as the rules read them, NEWS2, its row. */
+export function prepareReading(
 	principal: Principal | DeviceActor | null,
 	input: ReadingInput,
-	ip: string | null = null,
-	now = new Date(),
-	/** The sites the caller may record for (a device token's scope): a stay elsewhere is not found. */
-	scope?: readonly string[]
-): Promise<RecordResult> {
-	const [ctx] = await tx
-		.select({
-			stay: {
-				id: t.stays.id,
-				status: t.stays.status,
-				siteId: t.stays.siteId,
-				residentId: t.stays.residentId
-			},
-			resident: {
-				birthDate: t.residents.birthDate,
-				pregnant: t.residents.pregnant,
-				spo2Scale: t.residents.spo2Scale
-			},
-			site: { timeZone: t.sites.timeZone, settings: t.sites.settings }
-		})
-		.from(t.stays)
-		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
-		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
-		.where(
-			scope
-				? and(eq(t.stays.id, input.stayId), inArray(t.stays.siteId, [...scope]))
-				: eq(t.stays.id, input.stayId)
-		);
-	if (!ctx) return { ok: false as const, error: 'stay_not_found' as const };
-	if (ctx.stay.status !== 'active') return { ok: false as const, error: 'stay_ended' as const };
-
+	ctx: ReadingContext,
+	now: Date
+) {
 	const takenAt = input.takenAt ? new Date(input.takenAt) : now;
 	const { slot, slotDate } = slotOf(takenAt, ctx.site.timeZone);
 	const spo2Scale = (input.spo2Scale ?? ctx.resident.spo2Scale) as 1 | 2;
@@ -245,35 +253,70 @@ export async function recordReadingInTx(
 		spo2Scale
 	};
 	const score = news2(reading, subject);
-	const [row] = await tx
-		.insert(t.readings)
-		.values({
-			stayId: input.stayId,
-			takenAt,
-			slot,
-			slotDate,
-			source: input.source,
-			recordedBy: principal && 'userId' in principal ? principal.userId : null,
-			temperature: reading.temperature,
-			spo2: reading.spo2,
-			spo2Scale,
-			onOxygen: input.onOxygen,
-			pulse: reading.pulse,
-			respRate: reading.respRate,
-			systolicBp: reading.systolicBp,
-			diastolicBp: reading.diastolicBp,
-			consciousness: reading.consciousness,
-			symptoms: [...input.symptoms],
-			news2Total: score?.total ?? null,
-			news2Risk: score?.risk ?? null,
-			note: input.note || null,
-			idempotencyKey: input.idempotencyKey,
-			requestHash: requestHash(input)
-		})
-		.returning();
-	// The reading before this one and, with it, the symptoms named in the 24 hours before (one statement).
-	// A symptom is new when no reading of those hours named it: a temperature-only reading in between
-	// (a thermometer, a short call) says nothing about a cough, so it must not make it "new" again.
+	// Every column but the two the database fills, so a batch can store it as one row of many.
+	const values: Omit<typeof t.readings.$inferSelect, 'id' | 'createdAt'> = {
+		stayId: input.stayId,
+		takenAt,
+		slot,
+		slotDate,
+		source: input.source,
+		recordedBy: principal && 'userId' in principal ? principal.userId : null,
+		temperature: reading.temperature ?? null,
+		spo2: reading.spo2 ?? null,
+		spo2Scale,
+		onOxygen: input.onOxygen,
+		pulse: reading.pulse ?? null,
+		respRate: reading.respRate ?? null,
+		systolicBp: reading.systolicBp ?? null,
+		diastolicBp: reading.diastolicBp ?? null,
+		consciousness: reading.consciousness ?? null,
+		symptoms: [...input.symptoms],
+		news2Total: score?.total ?? null,
+		news2Risk: score?.risk ?? null,
+		note: input.note || null,
+		idempotencyKey: input.idempotencyKey,
+		requestHash: requestHash(input)
+	};
+	return { takenAt, slot, slotDate, reading, subject, score, values };
+}
+
+/** The site's thresholds as stored in its settings, defaults for the rest. */
+export const siteThresholdsOf = (settings: unknown) =>
+	thresholdsFrom((settings as { thresholds?: object } | null)?.thresholds ?? null);
+
+/**
+ * Records a reading inside the caller's transaction (a ward round saves many in one). The caller owns the
+ * idempotency key: a duplicate key fails the insert with `readings_idempotency_key`.
+ */
+export async function recordReadingInTx(
+	tx: DbOrTx,
+	principal: Principal | DeviceActor | null,
+	input: ReadingInput,
+	ip: string | null = null,
+	now = new Date(),
+	/** The sites the caller may record for (a device token's scope): a stay elsewhere is not found. */
+	scope?: readonly string[]
+): Promise<RecordResult> {
+	const [ctx] = await tx
+		.select(READING_CONTEXT)
+		.from(t.stays)
+		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
+		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
+		.where(
+			scope
+				? and(eq(t.stays.id, input.stayId), inArray(t.stays.siteId, [...scope]))
+				: eq(t.stays.id, input.stayId)
+		);
+	if (!ctx) return { ok: false as const, error: 'stay_not_found' as const };
+	if (ctx.stay.status !== 'active') return { ok: false as const, error: 'stay_ended' as const };
+
+	const { takenAt, slot, slotDate, reading, subject, score, values } = prepareReading(
+		principal,
+		input,
+		ctx,
+		now
+	);
+	const [row] = await tx.insert(t.readings).values(values).returning();
 	const [previous] = await tx
 		.select({
 			reading: t.readings,
@@ -296,7 +339,7 @@ export async function recordReadingInTx(
 				}
 			: null,
 		subject,
-		thresholdsFrom((ctx.site.settings as { thresholds?: object } | null)?.thresholds ?? null)
+		siteThresholdsOf(ctx.site.settings)
 	);
 	const alerts: RecordedAlert[] = [];
 	for (const trigger of triggers) alerts.push(await raiseAlert(tx, input.stayId, row!.id, trigger, takenAt));
