@@ -123,7 +123,8 @@ export const outcomeLabel: Record<string, () => string> = {
 	treated_on_site: m.outcome_treated_on_site,
 	transferred_hospital: m.outcome_transferred_hospital,
 	false_reading: m.outcome_false_reading,
-	late_reading: m.outcome_late_reading
+	late_reading: m.outcome_late_reading,
+	delivered: m.outcome_delivered
 };
 
 export const slotLabel: Record<string, () => string> = {

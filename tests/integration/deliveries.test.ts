@@ -480,6 +480,40 @@ describe('overdue medicine', () => {
 		expect((await overdueAlerts(late.stay.id))[0]!.triggerCount).toBe(1);
 	});
 
+	it('resolves the alert by itself once every late medicine of the stay has arrived', async () => {
+		const approvedAt = new Date('2030-05-01T02:00:00Z');
+		const p = await residentIn(9);
+		const ids: string[] = [];
+		for (const name of ['布洛芬', '奥司他韦']) {
+			const made = await deliveries.prescribe(
+				nurse,
+				p.resident.id,
+				prescription([item(name)]),
+				null,
+				approvedAt
+			);
+			ids.push(made.ok ? made.value.deliveryId : '');
+		}
+		const at = (h: number) => new Date(approvedAt.getTime() + h * 3600_000);
+		expect(
+			(await runSchedulerTick(tdb, at(25), { deliveryOverdueHours: 24 })).overdue
+		).toBeGreaterThanOrEqual(2);
+		const active = async () =>
+			tdb.db
+				.select()
+				.from(t.alerts)
+				.where(and(eq(t.alerts.stayId, p.stay.id), eq(t.alerts.kind, 'delivery_overdue')));
+		for (const s of ['pack', 'dispatch', 'deliver'] as const) await step(nurse, ids[0]!, s, {}, at(26));
+		// One late medicine still on its way: the alert stays open.
+		expect((await active())[0]).toMatchObject({ status: 'open', triggerCount: 2 });
+		for (const s of ['pack', 'dispatch', 'deliver'] as const) await step(nurse, ids[1]!, s, {}, at(27));
+		expect((await active())[0]).toMatchObject({
+			status: 'resolved',
+			outcome: 'delivered',
+			resolvedAt: at(27)
+		});
+	});
+
 	it('follows the configured limit', async () => {
 		const approvedAt = new Date('2030-04-01T02:00:00Z');
 		const p = await residentIn(8);

@@ -93,7 +93,9 @@ export const alertOutcomeEnum = pgEnum('alert_outcome', [
 	'treated_on_site',
 	'transferred_hospital',
 	'false_reading',
-	'late_reading'
+	'late_reading',
+	/** The late medicine reached the resident (the system's own, like `late_reading`). */
+	'delivered'
 ]);
 export const callOutcomeEnum = pgEnum('call_outcome', [
 	'reached',
@@ -482,6 +484,10 @@ export const readings = pgTable(
 	(t) => [
 		uniqueIndex('readings_idempotency_key').on(t.idempotencyKey),
 		index('readings_stay_taken_idx').on(t.stayId, t.takenAt),
+		// The symptoms named in the day before a reading (the new-symptom rule) read only readings with some.
+		index('readings_stay_symptoms_idx')
+			.on(t.stayId, t.takenAt)
+			.where(sql`cardinality(${t.symptoms}) > 0`),
 		index('readings_stay_slot_idx').on(t.stayId, t.slotDate, t.slot),
 		check('readings_temperature_range', sql`${t.temperature} between 30.0 and 45.0`),
 		check('readings_spo2_range', sql`${t.spo2} between 40 and 100`),

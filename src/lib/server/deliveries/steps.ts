@@ -3,14 +3,15 @@
  * or a whole floor at once (one transaction; those that moved on since the list was shown are skipped,
  * each with its reason).
  */
-import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, like, sql } from 'drizzle-orm';
 import type { Principal } from '../../domain/access';
-import { checkStep, type DeliveryStatus, type DeliveryStep } from '../../domain/delivery';
+import { checkStep, ON_THE_WAY, type DeliveryStatus, type DeliveryStep } from '../../domain/delivery';
 import type { BulkInput, StepInput } from '../../schemas/delivery';
 import { audit } from '../audit';
 import { db, type DbOrTx } from '../db';
 import { pgConstraint } from '../db/errors';
 import * as t from '../db/schema';
+import { notifyAlerts } from '../readings/record';
 import {
 	actorOf,
 	DeliveryRefusal,
@@ -101,7 +102,40 @@ async function apply(
 		ip,
 		at: now
 	});
+	if (d.overdueAt && !ON_THE_WAY.includes(to)) await settleOverdue(tx, row.stay, now);
 	return done[0]!.version;
+}
+
+/**
+ * A late medicine that reached the resident (or was cancelled) no longer holds the stay's
+ * `delivery_overdue` alert open: once no other flagged medicine of the stay is still on its way, the
+ * alert resolves by itself, as a late reading resolves a missed one.
+ */
+async function settleOverdue(tx: DbOrTx, stay: Locked['stay'], now: Date) {
+	const [still] = await tx
+		.select({ id: t.deliveries.id })
+		.from(t.deliveries)
+		.where(
+			and(
+				eq(t.deliveries.stayId, stay.id),
+				isNotNull(t.deliveries.overdueAt),
+				inArray(t.deliveries.status, [...ON_THE_WAY])
+			)
+		)
+		.limit(1);
+	if (still) return;
+	const resolved = await tx
+		.update(t.alerts)
+		.set({ status: 'resolved', resolvedAt: now, outcome: 'delivered', version: sql`${t.alerts.version} + 1` })
+		.where(
+			and(
+				eq(t.alerts.stayId, stay.id),
+				eq(t.alerts.kind, 'delivery_overdue'),
+				inArray(t.alerts.status, ['open', 'acknowledged'])
+			)
+		)
+		.returning({ id: t.alerts.id });
+	if (resolved.length) await notifyAlerts(tx, stay.id, stay.siteId);
 }
 
 export type StepDone = { deliveryId: string; status: DeliveryStatus; version: number };

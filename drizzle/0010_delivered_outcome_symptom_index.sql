@@ -1,0 +1,2 @@
+ALTER TYPE "public"."alert_outcome" ADD VALUE 'delivered';--> statement-breakpoint
+CREATE INDEX "readings_stay_symptoms_idx" ON "readings" USING btree ("stay_id","taken_at") WHERE cardinality("readings"."symptoms") > 0;
