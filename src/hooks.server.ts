@@ -2,6 +2,7 @@ import { json, type Handle, type HandleServerError, type ServerInit } from '@sve
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { baseLocale } from '$lib/paraglide/runtime';
 import { startApp } from '$lib/server/app';
 import {
 	deleteSessionCookie,
@@ -132,14 +133,21 @@ function gateAnswer(url: URL, location: string, message: string): Response {
 	return new Response(null, { status: 303, headers: { location: to } });
 }
 
-const locale: Handle = ({ event, resolve }) =>
-	paraglideMiddleware(event.request, ({ request, locale }) => {
+const locale: Handle = ({ event, resolve }) => {
+	// The device API answers in plain English data for machines: no language to choose, no page to
+	// translate, and the middleware's copy of every request is the most it would cost.
+	if (event.url.pathname.startsWith('/api/v1/')) {
+		event.locals.locale = baseLocale;
+		return resolve(event);
+	}
+	return paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
 		event.locals.locale = locale;
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
 		});
 	});
+};
 
 export const handle = sequence(requestContext, securityHeaders, refuseNul, locale, sameOriginWrites, session);
 
