@@ -16,7 +16,7 @@ import * as q from '../../src/lib/server/dashboard/queries';
 import { forgetSettled } from '../../src/lib/server/dashboard/settled';
 import * as t from '../../src/lib/server/db/schema';
 import { seedSynthetic } from '../../src/lib/server/db/seed';
-import { callList } from '../../src/lib/server/follow-up';
+import { callList, myDay } from '../../src/lib/server/follow-up';
 import { recordReading } from '../../src/lib/server/readings/record';
 import { searchResidents } from '../../src/lib/server/resident-list';
 import { roomBoard } from '../../src/lib/server/room-board';
@@ -103,7 +103,7 @@ function seqScans(node: PlanNode, out: string[] = []): string[] {
 }
 
 /** The watched tables each statement of `run` scans from end to end. */
-async function wholeTableReads(run: () => Promise<unknown>) {
+async function wholeTableReads(run: () => Promise<unknown>, watched = WATCHED) {
 	const found: { table: string; query: string }[] = [];
 	for (const s of await statementsOf(run)) {
 		if (!/^\s*(select|with|insert|update)/i.test(s.query)) continue;
@@ -114,8 +114,8 @@ async function wholeTableReads(run: () => Promise<unknown>) {
 		const raw = rows[0]!['QUERY PLAN'];
 		const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
 		for (const table of seqScans(plan[0]!.Plan))
-			if (WATCHED.includes(table)) found.push({ table, query: s.query.replace(/\s+/g, ' ').slice(0, 160) });
-		if (process.env.PLAN_DEBUG && seqScans(plan[0]!.Plan).some((x) => WATCHED.includes(x))) {
+			if (watched.includes(table)) found.push({ table, query: s.query.replace(/\s+/g, ' ').slice(0, 160) });
+		if (process.env.PLAN_DEBUG && seqScans(plan[0]!.Plan).some((x) => watched.includes(x))) {
 			const text = await tdb.db.execute(sql`explain ${bound(s.query, s.params)}`);
 			const lines = (Array.isArray(text) ? text : (text as { rows: unknown[] }).rows) as Record<
 				string,
@@ -149,8 +149,16 @@ describe('hot queries at city shape', () => {
 		expect(await wholeTableReads(() => roundSheet(site.id, {}, NOW))).toEqual([]);
 	});
 
-	it('call list of a community', async () => {
-		expect(await wholeTableReads(() => callList(admin, { communityId: community.id }, 30, NOW))).toEqual([]);
+	it("call list of a community, and the clinician's own day on the same page", async () => {
+		// The list reads each stay's calls, readings, alerts and resident by key; never a whole table.
+		const watched = [...WATCHED, 'calls', 'residents'];
+		const list = await callList(admin, { communityId: community.id }, 30, NOW);
+		expect(list!.counts.total).toBeGreaterThan(0);
+		expect(
+			await wholeTableReads(() => callList(admin, { communityId: community.id }, 30, NOW), watched)
+		).toEqual([]);
+		expect(await wholeTableReads(() => callList(admin, {}, 30, NOW), watched)).toEqual([]);
+		expect(await wholeTableReads(() => myDay(admin, 'Asia/Shanghai', NOW), watched)).toEqual([]);
 	});
 
 	it('alert inbox and the navigation badge', async () => {

@@ -578,7 +578,9 @@ export const calls = pgTable(
 	(t) => [
 		uniqueIndex('calls_idempotency_key').on(t.idempotencyKey),
 		index('calls_stay_time_idx').on(t.stayId, t.attemptedAt),
-		index('calls_slot_idx').on(t.slotDate, t.slot)
+		index('calls_slot_idx').on(t.slotDate, t.slot),
+		// A clinician's own calls of a day (the call list's "my day").
+		index('calls_clinician_time_idx').on(t.clinicianId, t.attemptedAt)
 	]
 );
 

@@ -3,14 +3,13 @@
  * clinician's communities who is still owed a call this slot, in DESIGN §3's order, with the counts the
  * page shows at its top.
  */
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Principal } from '../../domain/access';
-import type { CallOutcome } from '../../domain/alert-rules';
+import { FAILED_CALL_OUTCOMES, type CallOutcome } from '../../domain/alert-rules';
 import {
 	ageOnDate,
 	callSlotOf,
-	isFailedCall,
 	orderWorklist,
 	retryAt,
 	riskFactors,
@@ -187,6 +186,15 @@ export async function handoverList(
 	};
 }
 
+/** Where a community stands at `now`: its current slot, the instant it opened, and the local date. */
+interface CommunitySlot {
+	community: Awaited<ReturnType<typeof communitiesOf>>[number];
+	slot: CallSlot;
+	slotDate: string;
+	opened: Date;
+	today: string;
+}
+
 async function slotState(
 	principal: Principal,
 	options: { communityId?: string | null },
@@ -197,7 +205,6 @@ async function slotState(
 	const filter = options.communityId || null;
 	if (filter && !communities.some((c) => c.id === filter)) return null;
 	const chosen = filter ? communities.filter((c) => c.id === filter) : communities;
-	const zoneOf = new Map(chosen.map((c) => [c.id, c]));
 	const headerSlot = callSlotOf(now, chosen[0]?.timeZone ?? 'Asia/Shanghai');
 	const empty: SlotState = {
 		communities,
@@ -208,7 +215,113 @@ async function slotState(
 	};
 	if (!chosen.length) return empty;
 
-	const stayRows = await db()
+	const slots = new Map<string, CommunitySlot>(
+		chosen.map((community) => {
+			const { slot, slotDate } = callSlotOf(now, community.timeZone);
+			return [
+				community.id,
+				{
+					community,
+					slot,
+					slotDate,
+					opened: slotStart(slot, slotDate, community.timeZone),
+					today: DateTime.fromJSDate(now, { zone: community.timeZone }).toISODate()!
+				}
+			];
+		})
+	);
+	const stays = await slotRows([...slots.values()], now);
+
+	const rows: CallRow[] = [];
+	for (const s of stays) {
+		const { mode, day, totalDays } = currentMode(s, now);
+		if (!HOME_MODES.includes(mode)) continue;
+		const { community, today } = slots.get(s.siteId)!;
+		const last = s.lastOutcome && s.lastAt ? { outcome: s.lastOutcome, at: s.lastAt } : null;
+		const back = last ? retryAt({ outcome: last.outcome, attemptedAt: last.at }, retryMinutes) : null;
+		rows.push({
+			stayId: s.stayId,
+			residentId: s.residentId,
+			name: s.name,
+			communityId: community.id,
+			communityName: community.name,
+			phaseMode: mode,
+			day,
+			totalDays,
+			age: ageOnDate(s.birthDate, today),
+			riskFactors: riskFactors(s, today),
+			criticalAlerts: s.criticalAlerts,
+			warningAlerts: s.warningAlerts,
+			reachedToday: s.reachedToday,
+			failedThisSlot: s.failedThisSlot,
+			lastAttempt: last,
+			waitingUntil: back && back > now ? back : null,
+			since: s.admittedAt,
+			unreachableAlert: s.unreachableAlert,
+			phoneFlagged: s.phoneFlagged,
+			// Any reading since the slot opened (a self-report, a device) means the resident has been heard from.
+			done: s.reachedThisSlot || s.reported
+		});
+	}
+	return { ...empty, rows };
+}
+
+/**
+ * Every active stay of the given communities with what the list needs of its calls, readings and alerts,
+ * summed up in the database: one round trip, and each stay's own rows read through their indexes
+ * (calls by stay and time, readings by stay and time, active alerts by stay).
+ */
+function slotRows(slots: CommunitySlot[], now: Date) {
+	// Calls since the start of the earliest local day in play (the previous day's evening at the latest).
+	const since = new Date(now.getTime() - 2 * 86_400_000);
+	// Each community's slot, as a relation the stays join on.
+	const windows = sql`(values ${sql.join(
+		slots.map(
+			(w) =>
+				sql`(${w.community.id}::uuid, ${w.slot}::slot, ${w.slotDate}::date, ${w.opened.toISOString()}::timestamptz)`
+		),
+		sql`, `
+	)}) as w (site_id, slot, slot_date, opened)`;
+	const failed = sql.join(
+		FAILED_CALL_OUTCOMES.map((o) => sql`${o}::call_outcome`),
+		sql`, `
+	);
+	const inSlot = sql`c.slot = w.slot and c.slot_date = w.slot_date`;
+	const callSummary = sql`(
+		select
+			count(*) filter (where ${inSlot} and c.outcome in (${failed}))::int as failed,
+			coalesce(bool_or(c.outcome = 'reached' and ${inSlot}), false) as reached_slot,
+			coalesce(bool_or(c.outcome = 'reached' and c.slot_date = w.slot_date), false) as reached_today,
+			(array_agg(c.outcome order by c.attempted_at desc, c.created_at desc) filter (where ${inSlot}))[1]
+				as last_outcome,
+			max(c.attempted_at) filter (where ${inSlot}) as last_at
+		from ${t.calls} c
+		where c.stay_id = ${t.stays.id} and c.attempted_at >= ${since.toISOString()}::timestamptz
+	) cs`;
+	const alertSummary = sql`(
+		select
+			count(*) filter (where a.severity = 'critical')::int as critical,
+			count(*) filter (where a.severity = 'warning')::int as warning,
+			coalesce(bool_or(a.kind = 'unreachable'), false) as unreachable
+		from ${t.alerts} a
+		where a.stay_id = ${t.stays.id} and a.status in ('open', 'acknowledged')
+	) al`;
+	// Each stay's resident by its key: joined as a whole table, the planner would read every resident the
+	// city has ever had to find a community's two thousand.
+	const resident = db()
+		.select({
+			name: t.residents.name,
+			birthDate: t.residents.birthDate,
+			pregnant: t.residents.pregnant,
+			chronicDisease: t.residents.chronicDisease,
+			immunosuppressed: t.residents.immunosuppressed,
+			phoneFlagged: sql<boolean>`${t.residents.phoneFlaggedAt} is not null`.as('phone_flagged')
+		})
+		.from(t.residents)
+		.where(eq(t.residents.id, t.stays.residentId))
+		.limit(1)
+		.as('res');
+	return db()
 		.select({
 			stayId: t.stays.id,
 			residentId: t.stays.residentId,
@@ -217,95 +330,30 @@ async function slotState(
 			periodStart: t.stays.periodStart,
 			planPhases: t.stays.planPhases,
 			extensions: t.stays.extensions,
-			name: t.residents.name,
-			birthDate: t.residents.birthDate,
-			pregnant: t.residents.pregnant,
-			chronicDisease: t.residents.chronicDisease,
-			immunosuppressed: t.residents.immunosuppressed,
-			phoneFlaggedAt: t.residents.phoneFlaggedAt
+			name: resident.name,
+			birthDate: resident.birthDate,
+			pregnant: resident.pregnant,
+			chronicDisease: resident.chronicDisease,
+			immunosuppressed: resident.immunosuppressed,
+			phoneFlagged: resident.phoneFlagged,
+			failedThisSlot: sql<number>`cs.failed`.mapWith(Number),
+			reachedThisSlot: sql<boolean>`cs.reached_slot`,
+			reachedToday: sql<boolean>`cs.reached_today`,
+			lastOutcome: sql<CallOutcome | null>`cs.last_outcome`,
+			lastAt: sql<Date | null>`cs.last_at`.mapWith(t.calls.attemptedAt),
+			criticalAlerts: sql<number>`al.critical`.mapWith(Number),
+			warningAlerts: sql<number>`al.warning`.mapWith(Number),
+			unreachableAlert: sql<boolean>`al.unreachable`,
+			reported: sql<boolean>`exists (
+				select 1 from ${t.readings} r where r.stay_id = ${t.stays.id} and r.taken_at >= w.opened
+			)`
 		})
 		.from(t.stays)
-		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
-		.where(
-			and(
-				eq(t.stays.status, 'active'),
-				inArray(
-					t.stays.siteId,
-					chosen.map((c) => c.id)
-				)
-			)
-		);
-	const home = stayRows
-		.map((s) => ({ ...s, ...currentMode(s, now) }))
-		.filter((s) => HOME_MODES.includes(s.mode));
-	if (!home.length) return empty;
-	const ids = home.map((s) => s.stayId);
-
-	// Calls since the start of the earliest local day in play (the previous day's evening at the latest).
-	const since = new Date(now.getTime() - 2 * 86_400_000);
-	const [callRows, readingRows, alertRows] = await Promise.all([
-		db()
-			.select({
-				stayId: t.calls.stayId,
-				outcome: t.calls.outcome,
-				attemptedAt: t.calls.attemptedAt,
-				slot: t.calls.slot,
-				slotDate: t.calls.slotDate
-			})
-			.from(t.calls)
-			.where(and(inArray(t.calls.stayId, ids), gte(t.calls.attemptedAt, since)))
-			.orderBy(asc(t.calls.attemptedAt)),
-		db()
-			.select({ stayId: t.readings.stayId, takenAt: t.readings.takenAt })
-			.from(t.readings)
-			.where(and(inArray(t.readings.stayId, ids), gte(t.readings.takenAt, since))),
-		db()
-			.select({ stayId: t.alerts.stayId, severity: t.alerts.severity, kind: t.alerts.kind })
-			.from(t.alerts)
-			.where(and(inArray(t.alerts.stayId, ids), inArray(t.alerts.status, ['open', 'acknowledged'])))
-	]);
-
-	const rows: CallRow[] = [];
-	for (const s of home) {
-		const community = zoneOf.get(s.siteId)!;
-		const { slot, slotDate } = callSlotOf(now, community.timeZone);
-		const opened = slotStart(slot, slotDate, community.timeZone);
-		const mine = callRows.filter((c) => c.stayId === s.stayId);
-		const thisSlot = mine.filter((c) => c.slot === slot && c.slotDate === slotDate);
-		const today = DateTime.fromJSDate(now, { zone: community.timeZone }).toISODate()!;
-		const reachedThisSlot = thisSlot.some((c) => c.outcome === 'reached');
-		// Any reading since the slot opened (a self-report, a device) means the resident has been heard from.
-		const reported = readingRows.some((r) => r.stayId === s.stayId && r.takenAt >= opened);
-		const failed = thisSlot.filter((c) => isFailedCall(c.outcome));
-		const last = thisSlot.at(-1) ?? null;
-		const back = last
-			? retryAt({ outcome: last.outcome, attemptedAt: last.attemptedAt }, retryMinutes)
-			: null;
-		const alerts = alertRows.filter((a) => a.stayId === s.stayId);
-		rows.push({
-			stayId: s.stayId,
-			residentId: s.residentId,
-			name: s.name,
-			communityId: community.id,
-			communityName: community.name,
-			phaseMode: s.mode,
-			day: s.day,
-			totalDays: s.totalDays,
-			age: ageOnDate(s.birthDate, today),
-			riskFactors: riskFactors(s, today),
-			criticalAlerts: alerts.filter((a) => a.severity === 'critical').length,
-			warningAlerts: alerts.filter((a) => a.severity === 'warning').length,
-			reachedToday: mine.some((c) => c.outcome === 'reached' && c.slotDate === slotDate),
-			failedThisSlot: failed.length,
-			lastAttempt: last && { outcome: last.outcome, at: last.attemptedAt },
-			waitingUntil: back && back > now ? back : null,
-			since: s.admittedAt,
-			unreachableAlert: alerts.some((a) => a.kind === 'unreachable'),
-			phoneFlagged: s.phoneFlaggedAt !== null,
-			done: reachedThisSlot || reported
-		});
-	}
-	return { ...empty, rows };
+		.innerJoin(windows, sql`w.site_id = ${t.stays.siteId}`)
+		.innerJoinLateral(resident, sql`true`)
+		.innerJoinLateral(callSummary, sql`true`)
+		.innerJoinLateral(alertSummary, sql`true`)
+		.where(eq(t.stays.status, 'active'));
 }
 
 /** The first callable stay of the list after `afterStayId` (or the first), for "save and next". */

@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS "calls_clinician_time_idx" ON "calls" USING btree ("clinician_id","attempted_at");
