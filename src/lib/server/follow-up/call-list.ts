@@ -19,6 +19,7 @@ import {
 import { position, schedule, type PhaseMode } from '../../domain/plan';
 import { localInstant, SLOT_WINDOWS } from '../../domain/slot';
 import { db } from '../db';
+import { rowsOf } from '../db/locks';
 import * as t from '../db/schema';
 
 export const HOME_MODES: readonly PhaseMode[] = ['home_isolation', 'home_monitoring'];
@@ -266,94 +267,148 @@ async function slotState(
 	return { ...empty, rows };
 }
 
+/** One active stay as `slotRows` returns it. */
+interface SlotRow {
+	stayId: string;
+	residentId: string;
+	siteId: string;
+	admittedAt: Date;
+	periodStart: Date;
+	planPhases: (typeof t.stays.$inferSelect)['planPhases'];
+	extensions: (typeof t.stays.$inferSelect)['extensions'];
+	name: string;
+	birthDate: string | null;
+	pregnant: boolean;
+	chronicDisease: boolean;
+	immunosuppressed: boolean;
+	phoneFlagged: boolean;
+	/** Failed attempts in the community's current slot. */
+	failedThisSlot: number;
+	reachedThisSlot: boolean;
+	/** Reached in either slot of the current slot's date. */
+	reachedToday: boolean;
+	/** The latest attempt of the current slot. */
+	lastOutcome: CallOutcome | null;
+	lastAt: Date | null;
+	criticalAlerts: number;
+	warningAlerts: number;
+	unreachableAlert: boolean;
+	/** A reading taken since the slot opened. */
+	reported: boolean;
+}
+
+/** A timestamp or date as the driver gives it: a string (postgres.js through drizzle) or a Date. */
+type Stamp = string | Date;
+const instantOf = (v: Stamp) => (v instanceof Date ? v : new Date(v));
+const dateOf = (v: Stamp | null) => (v === null || typeof v === 'string' ? v : v.toISOString().slice(0, 10));
+
 /**
  * Every active stay of the given communities with what the list needs of its calls, readings and alerts,
  * summed up in the database: one round trip, and each stay's own rows read through their indexes
- * (calls by stay and time, readings by stay and time, active alerts by stay).
+ * (resident by key, calls and readings by stay and time, active alerts by stay). Thousands of rows come
+ * back, so they are read as the driver gives them rather than through the query builder's mapping.
  */
-function slotRows(slots: CommunitySlot[], now: Date) {
+async function slotRows(slots: CommunitySlot[], now: Date): Promise<SlotRow[]> {
 	// Calls since the start of the earliest local day in play (the previous day's evening at the latest).
 	const since = new Date(now.getTime() - 2 * 86_400_000);
 	// Each community's slot, as a relation the stays join on.
-	const windows = sql`(values ${sql.join(
+	const windows = sql.join(
 		slots.map(
 			(w) =>
 				sql`(${w.community.id}::uuid, ${w.slot}::slot, ${w.slotDate}::date, ${w.opened.toISOString()}::timestamptz)`
 		),
 		sql`, `
-	)}) as w (site_id, slot, slot_date, opened)`;
+	);
 	const failed = sql.join(
 		FAILED_CALL_OUTCOMES.map((o) => sql`${o}::call_outcome`),
 		sql`, `
 	);
 	const inSlot = sql`c.slot = w.slot and c.slot_date = w.slot_date`;
-	const callSummary = sql`(
+	const res = await db().execute(sql`
 		select
-			count(*) filter (where ${inSlot} and c.outcome in (${failed}))::int as failed,
-			coalesce(bool_or(c.outcome = 'reached' and ${inSlot}), false) as reached_slot,
-			coalesce(bool_or(c.outcome = 'reached' and c.slot_date = w.slot_date), false) as reached_today,
-			(array_agg(c.outcome order by c.attempted_at desc, c.created_at desc) filter (where ${inSlot}))[1]
-				as last_outcome,
-			max(c.attempted_at) filter (where ${inSlot}) as last_at
-		from ${t.calls} c
-		where c.stay_id = ${t.stays.id} and c.attempted_at >= ${since.toISOString()}::timestamptz
-	) cs`;
-	const alertSummary = sql`(
-		select
-			count(*) filter (where a.severity = 'critical')::int as critical,
-			count(*) filter (where a.severity = 'warning')::int as warning,
-			coalesce(bool_or(a.kind = 'unreachable'), false) as unreachable
-		from ${t.alerts} a
-		where a.stay_id = ${t.stays.id} and a.status in ('open', 'acknowledged')
-	) al`;
-	// Each stay's resident by its key: joined as a whole table, the planner would read every resident the
-	// city has ever had to find a community's two thousand.
-	const resident = db()
-		.select({
-			name: t.residents.name,
-			birthDate: t.residents.birthDate,
-			pregnant: t.residents.pregnant,
-			chronicDisease: t.residents.chronicDisease,
-			immunosuppressed: t.residents.immunosuppressed,
-			phoneFlagged: sql<boolean>`${t.residents.phoneFlaggedAt} is not null`.as('phone_flagged')
-		})
-		.from(t.residents)
-		.where(eq(t.residents.id, t.stays.residentId))
-		.limit(1)
-		.as('res');
-	return db()
-		.select({
-			stayId: t.stays.id,
-			residentId: t.stays.residentId,
-			siteId: t.stays.siteId,
-			admittedAt: t.stays.admittedAt,
-			periodStart: t.stays.periodStart,
-			planPhases: t.stays.planPhases,
-			extensions: t.stays.extensions,
-			name: resident.name,
-			birthDate: resident.birthDate,
-			pregnant: resident.pregnant,
-			chronicDisease: resident.chronicDisease,
-			immunosuppressed: resident.immunosuppressed,
-			phoneFlagged: resident.phoneFlagged,
-			failedThisSlot: sql<number>`cs.failed`.mapWith(Number),
-			reachedThisSlot: sql<boolean>`cs.reached_slot`,
-			reachedToday: sql<boolean>`cs.reached_today`,
-			lastOutcome: sql<CallOutcome | null>`cs.last_outcome`,
-			lastAt: sql<Date | null>`cs.last_at`.mapWith(t.calls.attemptedAt),
-			criticalAlerts: sql<number>`al.critical`.mapWith(Number),
-			warningAlerts: sql<number>`al.warning`.mapWith(Number),
-			unreachableAlert: sql<boolean>`al.unreachable`,
-			reported: sql<boolean>`exists (
-				select 1 from ${t.readings} r where r.stay_id = ${t.stays.id} and r.taken_at >= w.opened
-			)`
-		})
-		.from(t.stays)
-		.innerJoin(windows, sql`w.site_id = ${t.stays.siteId}`)
-		.innerJoinLateral(resident, sql`true`)
-		.innerJoinLateral(callSummary, sql`true`)
-		.innerJoinLateral(alertSummary, sql`true`)
-		.where(eq(t.stays.status, 'active'));
+			st.id, st.resident_id, st.site_id, st.admitted_at, st.period_start, st.plan_phases, st.extensions,
+			r.name, r.birth_date, r.pregnant, r.chronic_disease, r.immunosuppressed,
+			r.phone_flagged_at is not null as phone_flagged,
+			cs.failed, cs.reached_slot, cs.reached_today, cs.last_outcome, cs.last_at,
+			al.critical, al.warning, al.unreachable,
+			exists (
+				select 1 from ${t.readings} rd where rd.stay_id = st.id and rd.taken_at >= w.opened
+			) as reported
+		from ${t.stays} st
+		join (values ${windows}) as w (site_id, slot, slot_date, opened) on w.site_id = st.site_id
+		-- The resident by key: joined as a whole table, the planner would read every resident the city
+		-- has ever had to find a community's two thousand.
+		cross join lateral (
+			select name, birth_date, pregnant, chronic_disease, immunosuppressed, phone_flagged_at
+			from ${t.residents} where id = st.resident_id limit 1
+		) r
+		cross join lateral (
+			select
+				count(*) filter (where ${inSlot} and c.outcome in (${failed}))::int as failed,
+				coalesce(bool_or(c.outcome = 'reached' and ${inSlot}), false) as reached_slot,
+				coalesce(bool_or(c.outcome = 'reached' and c.slot_date = w.slot_date), false) as reached_today,
+				(array_agg(c.outcome order by c.attempted_at desc, c.created_at desc) filter (where ${inSlot}))[1]
+					as last_outcome,
+				max(c.attempted_at) filter (where ${inSlot}) as last_at
+			from ${t.calls} c
+			where c.stay_id = st.id and c.attempted_at >= ${since.toISOString()}::timestamptz
+		) cs
+		cross join lateral (
+			select
+				count(*) filter (where a.severity = 'critical')::int as critical,
+				count(*) filter (where a.severity = 'warning')::int as warning,
+				coalesce(bool_or(a.kind = 'unreachable'), false) as unreachable
+			from ${t.alerts} a
+			where a.stay_id = st.id and a.status in ('open', 'acknowledged')
+		) al
+		where st.status = 'active'`);
+	return rowsOf<{
+		id: string;
+		resident_id: string;
+		site_id: string;
+		admitted_at: Stamp;
+		period_start: Stamp;
+		plan_phases: SlotRow['planPhases'];
+		extensions: SlotRow['extensions'];
+		name: string;
+		birth_date: Stamp | null;
+		pregnant: boolean;
+		chronic_disease: boolean;
+		immunosuppressed: boolean;
+		phone_flagged: boolean;
+		failed: number;
+		reached_slot: boolean;
+		reached_today: boolean;
+		last_outcome: CallOutcome | null;
+		last_at: Stamp | null;
+		critical: number;
+		warning: number;
+		unreachable: boolean;
+		reported: boolean;
+	}>(res).map((r) => ({
+		stayId: r.id,
+		residentId: r.resident_id,
+		siteId: r.site_id,
+		admittedAt: instantOf(r.admitted_at),
+		periodStart: instantOf(r.period_start),
+		planPhases: r.plan_phases,
+		extensions: r.extensions,
+		name: r.name,
+		birthDate: dateOf(r.birth_date),
+		pregnant: r.pregnant,
+		chronicDisease: r.chronic_disease,
+		immunosuppressed: r.immunosuppressed,
+		phoneFlagged: r.phone_flagged,
+		failedThisSlot: Number(r.failed),
+		reachedThisSlot: r.reached_slot,
+		reachedToday: r.reached_today,
+		lastOutcome: r.last_outcome,
+		lastAt: r.last_at === null ? null : instantOf(r.last_at),
+		criticalAlerts: Number(r.critical),
+		warningAlerts: Number(r.warning),
+		unreachableAlert: r.unreachable,
+		reported: r.reported
+	}));
 }
 
 /** The first callable stay of the list after `afterStayId` (or the first), for "save and next". */
