@@ -7,6 +7,7 @@ import {
 	DEFAULT_RETRY_MINUTES,
 	isWaiting,
 	orderWorklist,
+	pageOfList,
 	priorityOf,
 	retryAt,
 	riskFactors,
@@ -170,5 +171,36 @@ describe('the worklist order', () => {
 		const ids = input.map((i) => i.stayId);
 		orderWorklist(input);
 		expect(input.map((i) => i.stayId)).toEqual(ids);
+	});
+});
+
+describe('pages of the call list', () => {
+	const calls = Array.from({ length: 25 }, (_, i) => `c${i}`);
+	const waiting = Array.from({ length: 7 }, (_, i) => `w${i}`);
+
+	it('reads the callable rows in order, then the waiting ones, each row on exactly one page', () => {
+		const seen: string[] = [];
+		for (let p = 1; p <= 4; p++) {
+			const page = pageOfList(calls, waiting, p, 10);
+			expect(page).toMatchObject({ page: p, pages: 4, from: (p - 1) * 10 + 1 });
+			expect(page.calls.length + page.waiting.length).toBe(p < 4 ? 10 : 2);
+			seen.push(...page.calls, ...page.waiting);
+		}
+		expect(seen).toEqual([...calls, ...waiting]);
+		expect(pageOfList(calls, waiting, 3, 10)).toMatchObject({
+			calls: ['c20', 'c21', 'c22', 'c23', 'c24'],
+			waiting: ['w0', 'w1', 'w2', 'w3', 'w4']
+		});
+	});
+
+	it('keeps a page number out of range on the list', () => {
+		expect(pageOfList(calls, waiting, 99, 10).page).toBe(4);
+		expect(pageOfList(calls, waiting, 0, 10).page).toBe(1);
+		expect(pageOfList(calls, waiting, Number.NaN, 10).page).toBe(1);
+		expect(pageOfList([], [], 3, 10)).toEqual({ page: 1, pages: 1, from: 1, calls: [], waiting: [] });
+	});
+
+	it('shows a short list whole on one page', () => {
+		expect(pageOfList(calls, waiting, 1)).toMatchObject({ pages: 1, calls, waiting });
 	});
 });

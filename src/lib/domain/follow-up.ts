@@ -129,3 +129,39 @@ export function consecutiveFailures(outcomes: readonly CallOutcome[]): number {
 	for (let i = outcomes.length - 1; i >= 0 && isFailedCall(outcomes[i]!); i--) n++;
 	return n;
 }
+
+/** Rows of the call list on one page: a community can have thousands of home isolators. */
+export const CALL_PAGE_SIZE = 100;
+
+export interface ListPage<T> {
+	/** 1-based; a page past the end gives the last one. */
+	page: number;
+	pages: number;
+	/** Position in the whole list (callable first, then waiting) of the page's first row, 1-based. */
+	from: number;
+	calls: T[];
+	waiting: T[];
+}
+
+/**
+ * One page of the slot's list, read as the callable rows in worklist order followed by the waiting rows,
+ * so paging keeps the order of the whole list and every row is on exactly one page.
+ */
+export function pageOfList<T>(
+	calls: readonly T[],
+	waiting: readonly T[],
+	page: number,
+	size = CALL_PAGE_SIZE
+): ListPage<T> {
+	const pages = Math.max(1, Math.ceil((calls.length + waiting.length) / size));
+	const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+	const start = (current - 1) * size;
+	const end = start + size;
+	return {
+		page: current,
+		pages,
+		from: start + 1,
+		calls: calls.slice(start, end),
+		waiting: waiting.slice(Math.max(0, start - calls.length), Math.max(0, end - calls.length))
+	};
+}

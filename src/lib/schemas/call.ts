@@ -95,3 +95,14 @@ export const communityFilterSchema = z.object({
 export function communityFilterOf(url: URL) {
 	return communityFilterSchema.safeParse({ communityId: url.searchParams.get('communityId') ?? '' });
 }
+
+/** The call list's `?page=`: a bad or missing value is the first page, never an error. */
+export function listPageOf(url: URL): number {
+	return z.coerce
+		.number()
+		.int()
+		.min(1)
+		.max(10_000)
+		.catch(1)
+		.parse(url.searchParams.get('page') ?? 1);
+}

@@ -22,4 +22,12 @@ test('a clinician opens the slot call list from the menu: counts at the top and 
 	// Every listed resident belongs to the chosen community.
 	const rows = page.getByTestId('call-row');
 	for (const row of await rows.all()) await expect(row).toContainText('解放区焦北街道社区卫生服务中心');
+
+	// A page number past the end of a short list shows the list itself, without a pager.
+	const url = new URL(page.url());
+	url.searchParams.set('page', '99');
+	await page.goto(url.toString());
+	await expect(page.getByRole('heading', { name: '电话随访', level: 1 })).toBeVisible();
+	await expect(rows.first()).toBeVisible();
+	await expect(page.getByRole('navigation', { name: /第 \d+ 页/ })).toHaveCount(0);
 });

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { communityFilterOf } from '$lib/schemas/call';
+import { pageOfList } from '$lib/domain/follow-up';
+import { communityFilterOf, listPageOf } from '$lib/schemas/call';
 import { appConfig } from '$lib/server/app';
 import { requireRole } from '$lib/server/auth/guard';
 import * as clock from '$lib/server/clock';
@@ -21,7 +22,6 @@ export const load: PageServerLoad = async (event) => {
 	if (!list) error(404, 'Not found');
 	const trim = (r: followUp.CallRow) => ({
 		stayId: r.stayId,
-		residentId: r.residentId,
 		name: r.name,
 		communityName: r.communityName,
 		phaseMode: r.phaseMode,
@@ -38,6 +38,9 @@ export const load: PageServerLoad = async (event) => {
 		unreachableAlert: r.unreachableAlert
 	});
 	const timeZone = list.communities[0]?.timeZone ?? 'Asia/Shanghai';
+	// The whole list is counted and ordered; a page of it is rendered, so a community of thousands of
+	// home isolators opens as fast as a small one. "Save and next" on the call screen follows the whole list.
+	const shown = pageOfList(list.calls, list.waiting, listPageOf(event.url));
 	return {
 		communities: list.communities.map((c) => ({ id: c.id, name: c.name, nameEn: c.nameEn })),
 		communityId: list.communityId,
@@ -46,7 +49,11 @@ export const load: PageServerLoad = async (event) => {
 		slot: list.slot,
 		slotDate: list.slotDate,
 		counts: list.counts,
-		calls: list.calls.map(trim),
-		waiting: list.waiting.map(trim)
+		page: shown.page,
+		pages: shown.pages,
+		from: shown.from,
+		listed: list.calls.length + list.waiting.length,
+		calls: shown.calls.map(trim),
+		waiting: shown.waiting.map(trim)
 	};
 };
