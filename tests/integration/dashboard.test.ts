@@ -559,3 +559,40 @@ describe('exports', () => {
 		).toEqual({ ok: false, error: 'date_future', field: 'to' });
 	});
 });
+
+describe('the alerts chart of every active site', () => {
+	it('leaves out the alerts of stays managed by a closed site', async () => {
+		const db = tdb.db;
+		const NOW = L('2026-03-03 20:00');
+		const before = (await dashboard(admin, NOW)).charts.alerts;
+		const closed = await makeSite(db, { code: 'FX-CLOSED', name: '已关闭隔离点', active: false });
+		const someone = await makeResident(db, ids.k1!);
+		const plan = await makePlan(db, 'ed9-home-7');
+		const [stay] = await db
+			.insert(t.stays)
+			.values({
+				residentId: someone.id,
+				siteId: closed.id,
+				homeCommunityId: ids.k1!,
+				planId: plan.id,
+				planPhases: plan.phases,
+				planCountsFrom: 'admission',
+				category: 'close_contact',
+				admittedAt: L('2026-03-01 09:00'),
+				periodStart: L('2026-03-01 09:00'),
+				releaseDueAt: L('2026-03-08 09:00'),
+				idempotencyKey: uniqueKey('stay')
+			})
+			.returning();
+		await db.insert(t.alerts).values({
+			stayId: stay!.id,
+			kind: 'fever',
+			severity: 'warning',
+			firstTriggeredAt: L('2026-03-02 10:00'),
+			lastTriggeredAt: L('2026-03-02 10:00'),
+			openedAt: L('2026-03-02 10:00')
+		});
+		expect((await dashboard(admin, NOW)).charts.alerts).toEqual(before);
+		expect(before.fever?.reduce((a, b) => a + b, 0)).toBe(1);
+	});
+});

@@ -339,7 +339,9 @@ async function chartsOf(
 	now: Date,
 	mainZone: string,
 	/** From the figures, which are counted at the same time. */
-	figures: Promise<{ due: readonly q.ReleaseDueRow[]; observing: ReadonlyMap<string, q.ObservingRow[]> }>
+	figures: Promise<{ due: readonly q.ReleaseDueRow[]; observing: ReadonlyMap<string, q.ObservingRow[]> }>,
+	/** The scope is every active site (an admin's). */
+	everyActiveSite = false
 ): Promise<Charts> {
 	const today = localDate(now, mainZone);
 	const days = datesEnding(today, HISTORY_DAYS);
@@ -349,7 +351,8 @@ async function chartsOf(
 	const admitted = zeros();
 	const released = zeros();
 	const alerts: Partial<Record<AlertKind, number[]>> = {};
-	for (const [zone, group] of byZone(sites)) {
+	const zones = byZone(sites);
+	for (const [zone, group] of zones) {
 		const ids = group.map((s) => s.id);
 		const zoneDays = datesEnding(localDate(now, zone), HISTORY_DAYS);
 		// Each past day as of its end; today as of now.
@@ -365,7 +368,14 @@ async function chartsOf(
 				figures.then((f) => f.observing.get(zone))
 			),
 			flowsPerDayOf(database, ids, from, todayStart, now, zone),
-			q.alertsPerDay(database, ids, from, now, zone)
+			// One zone holding every active site: the alerts need not be matched to the sites one by one.
+			q.alertsPerDay(
+				database,
+				everyActiveSite && zones.size === 1 ? 'every-active-site' : ids,
+				from,
+				now,
+				zone
+			)
 		]);
 		observing.forEach((rows, i) => {
 			for (const r of rows) census[r.mode][i]! += r.n;
@@ -410,7 +420,7 @@ export async function dashboard(principal: Principal, now = new Date()): Promise
 	const counted = figuresAcross(database, sites, (zone) => liveMoment(now, zone));
 	const [{ figures }, charts] = await Promise.all([
 		counted,
-		chartsOf(database, sites, now, mainZone, counted)
+		chartsOf(database, sites, now, mainZone, counted, principal.role === 'admin')
 	]);
 	return { ...figures, asOf: now, today: localDate(now, mainZone), timeZone: mainZone, charts };
 }

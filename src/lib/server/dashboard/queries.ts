@@ -505,23 +505,32 @@ export async function flowsPerDay(
 	return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
-/** Alerts raised per local day in [from, to) by kind, in scope of the site managing the stay now. */
+/**
+ * Alerts raised per local day in [from, to) by kind, in scope of the site managing the stay now. For
+ * the scope of every active site, only the few stays managed by an inactive site are left out, instead
+ * of matching every alert to its stay's site.
+ */
 export async function alertsPerDay(
 	db: DbOrTx,
-	siteIds: readonly string[],
+	siteIds: readonly string[] | 'every-active-site',
 	from: Date,
 	to: Date,
 	timeZone: string
 ): Promise<{ day: string; kind: AlertKind; n: number }[]> {
 	if (!siteIds.length) return [];
+	const inScope =
+		siteIds === 'every-active-site'
+			? sql`a.stay_id not in (
+					select s.id from stays s join sites si on si.id = s.site_id where not si.active)`
+			: sql`exists (select 1 from stays s where s.id = a.stay_id and s.site_id = any(${uuids(siteIds)}))`;
 	const rows = rowsOf<{ day: string; kind: AlertKind; n: number }>(
 		await db.execute(sql`
-			select to_char(a.first_triggered_at at time zone ${timeZone}, 'YYYY-MM-DD') as day, a.kind,
-				count(*)::int as n
-			from alerts a
-			join stays s on s.id = a.stay_id
-			where a.first_triggered_at >= ${at(from)} and a.first_triggered_at < ${at(to)}
-				and s.site_id = any(${uuids(siteIds)})
+			select day::text as day, kind, sum(n)::int as n from (
+				select (a.first_triggered_at at time zone ${timeZone})::date as day, a.kind, count(*) as n
+				from alerts a
+				where a.first_triggered_at >= ${at(from)} and a.first_triggered_at < ${at(to)} and ${inScope}
+				group by 1, 2
+			) x
 			group by 1, 2`)
 	);
 	return rows.map((r) => ({ ...r, n: Number(r.n) }));
