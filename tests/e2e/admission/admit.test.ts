@@ -60,14 +60,6 @@ test('site staff admit a resident into a room; the slip, the room board and the 
 	await expect(resident.getByText(plusDays(admitted, 10))).toBeVisible();
 	await phone.close();
 
-	// The room board shows the room occupied by 赵*.
-	await page.getByRole('navigation').getByRole('link', { name: '我的隔离点' }).click();
-	await page.getByRole('link', { name: '房间看板' }).first().click();
-	const tile = page.locator('li.room', { has: page.getByText(roomNumber, { exact: true }) });
-	await expect(tile.getByText('已入住')).toBeVisible();
-	await expect(tile.getByText('赵*')).toBeVisible();
-	await expect(tile.getByText('1/10')).toBeVisible();
-
 	// The residents list finds her by the last four ID characters, masked.
 	await page.getByRole('navigation').getByRole('link', { name: '人员' }).click();
 	await page.getByLabel('搜索').fill(idNumber.slice(-4));
@@ -77,6 +69,17 @@ test('site staff admit a resident into a room; the slip, the room board and the 
 	await expect(row.getByText(`4108**********${idNumber.slice(-4)}`)).toBeVisible();
 	await expect(row.getByText('138****2266')).toBeVisible();
 	await expect(page.getByText(idNumber)).toHaveCount(0);
+	const record = (await row.getByRole('link', { name: '赵新民' }).getAttribute('href'))!;
+
+	// The room board shows the room occupied by 赵*: her tile links to her record (a two-bed room may
+	// hold someone else of the same surname).
+	await page.getByRole('navigation').getByRole('link', { name: '我的隔离点' }).click();
+	await page.getByRole('link', { name: '房间看板' }).first().click();
+	const tile = page.locator('li.room', { has: page.getByText(roomNumber, { exact: true }) });
+	await expect(tile.getByText('已入住')).toBeVisible();
+	const her = tile.locator(`a[href="${record}"]`);
+	await expect(her).toContainText('赵*');
+	await expect(her).toContainText('1/10');
 
 	// Admitting the same person again is refused, with a link to the record.
 	await page.goto('/admit');
