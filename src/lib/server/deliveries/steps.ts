@@ -11,7 +11,7 @@ import { audit } from '../audit';
 import { db, type DbOrTx } from '../db';
 import { pgConstraint } from '../db/errors';
 import * as t from '../db/schema';
-import { notifyAlerts } from '../readings/record';
+import { notifyAlerts, resolveBySystem } from '../readings/record';
 import {
 	actorOf,
 	DeliveryRefusal,
@@ -124,17 +124,7 @@ async function settleOverdue(tx: DbOrTx, stay: Locked['stay'], now: Date) {
 		)
 		.limit(1);
 	if (still) return;
-	const resolved = await tx
-		.update(t.alerts)
-		.set({ status: 'resolved', resolvedAt: now, outcome: 'delivered', version: sql`${t.alerts.version} + 1` })
-		.where(
-			and(
-				eq(t.alerts.stayId, stay.id),
-				eq(t.alerts.kind, 'delivery_overdue'),
-				inArray(t.alerts.status, ['open', 'acknowledged'])
-			)
-		)
-		.returning({ id: t.alerts.id });
+	const resolved = await resolveBySystem(tx, [stay.id], 'delivery_overdue', 'delivered', now);
 	if (resolved.length) await notifyAlerts(tx, stay.id, stay.siteId);
 }
 

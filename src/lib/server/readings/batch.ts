@@ -8,7 +8,7 @@
  * A batch names each stay once (two readings of one stay would need the first stored before the second
  * is judged); the caller's transaction holds it together.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Principal } from '../../domain/access';
 import { evaluateReading, mergeAlert, type ActiveStatus, type Severity } from '../../domain/alert-rules';
 import type { Reading } from '../../domain/vitals';
@@ -21,6 +21,7 @@ import {
 	ALERT_UPSERT,
 	alertValues,
 	ALERTS_CHANNEL,
+	resolveBySystem,
 	prepareReading,
 	READING_CONTEXT,
 	siteThresholdsOf,
@@ -339,31 +340,13 @@ export async function recordBatchInTx(
 		raiseAlerts(tx, raises),
 		// A late reading shows the resident was seen: the missed-reading alert resolves by itself.
 		judged.length
-			? tx
-					.update(t.alerts)
-					.set({
-						status: 'resolved',
-						resolvedAt: now,
-						outcome: 'late_reading',
-						version: sql`${t.alerts.version} + 1`
-					})
-					.where(
-						and(
-							sql`${t.alerts.stayId} = any(${arrayOf(
-								judged.map((j) => j.input.stayId),
-								'uuid'
-							)})`,
-							eq(t.alerts.kind, 'missed_reading'),
-							inArray(t.alerts.status, ['open', 'acknowledged'])
-						)
-					)
-					.returning({
-						id: t.alerts.id,
-						stayId: t.alerts.stayId,
-						kind: t.alerts.kind,
-						severity: t.alerts.severity,
-						status: t.alerts.status
-					})
+			? resolveBySystem(
+					tx,
+					judged.map((j) => j.input.stayId),
+					'missed_reading',
+					'late_reading',
+					now
+				)
 			: []
 	]);
 	const resolvedBy = new Map<string, RecordedAlert[]>();

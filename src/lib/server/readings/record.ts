@@ -197,6 +197,37 @@ export async function raiseAlert(
 	};
 }
 
+/**
+ * Resolves the stays' active alerts of one kind by the system itself: a late reading ends a missed one,
+ * a late medicine that arrived ends the overdue one. Returns what it resolved, with each alert's stay.
+ */
+export function resolveBySystem(
+	tx: DbOrTx,
+	stayIds: readonly string[],
+	kind: AlertKind,
+	outcome: 'late_reading' | 'delivered',
+	now: Date
+) {
+	return tx
+		.update(t.alerts)
+		.set({ status: 'resolved', resolvedAt: now, outcome, version: sql`${t.alerts.version} + 1` })
+		.where(
+			and(
+				// One array parameter, however many stays (a ward round passes hundreds).
+				sql`${t.alerts.stayId} = any(${`{${stayIds.join(',')}}`}::uuid[])`,
+				eq(t.alerts.kind, kind),
+				inArray(t.alerts.status, ['open', 'acknowledged'])
+			)
+		)
+		.returning({
+			id: t.alerts.id,
+			stayId: t.alerts.stayId,
+			kind: t.alerts.kind,
+			severity: t.alerts.severity,
+			status: t.alerts.status
+		});
+}
+
 /** Tells live inboxes and boards that a stay's alerts changed; delivered when the transaction commits. */
 export async function notifyAlerts(tx: DbOrTx, stayId: string, siteId: string): Promise<void> {
 	// Ids only: listeners re-read what they may see.
@@ -344,28 +375,8 @@ export async function recordReadingInTx(
 	const alerts: RecordedAlert[] = [];
 	for (const trigger of triggers) alerts.push(await raiseAlert(tx, input.stayId, row!.id, trigger, takenAt));
 	// A late reading shows the resident was seen: the missed-reading alert resolves by itself.
-	const resolved = await tx
-		.update(t.alerts)
-		.set({
-			status: 'resolved',
-			resolvedAt: now,
-			outcome: 'late_reading',
-			version: sql`${t.alerts.version} + 1`
-		})
-		.where(
-			and(
-				eq(t.alerts.stayId, input.stayId),
-				eq(t.alerts.kind, 'missed_reading'),
-				inArray(t.alerts.status, ['open', 'acknowledged'])
-			)
-		)
-		.returning({
-			id: t.alerts.id,
-			kind: t.alerts.kind,
-			severity: t.alerts.severity,
-			status: t.alerts.status
-		});
-	for (const r of resolved) alerts.push({ ...r, notify: true });
+	const resolved = await resolveBySystem(tx, [input.stayId], 'missed_reading', 'late_reading', now);
+	for (const { stayId: _stay, ...r } of resolved) alerts.push({ ...r, notify: true });
 	await audit(tx, {
 		actor: principal,
 		action: 'record',
