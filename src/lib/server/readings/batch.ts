@@ -18,6 +18,7 @@ import { rowsOf } from '../dashboard/queries';
 import type { DbOrTx } from '../db';
 import * as t from '../db/schema';
 import {
+	ALERT_ROW,
 	ALERT_UPSERT,
 	alertValues,
 	ALERTS_CHANNEL,
@@ -104,13 +105,7 @@ export async function raiseAlerts(tx: DbOrTx, raises: readonly AlertRaise[]): Pr
 		.values(raises.map((r, i) => alertValues(r.stayId, r.readingId, r.trigger, merged[i]!, r.at)))
 		// When none was active a moment ago but another transaction just made one, the conflict lands here.
 		.onConflictDoUpdate(ALERT_UPSERT)
-		.returning({
-			id: t.alerts.id,
-			stayId: t.alerts.stayId,
-			kind: t.alerts.kind,
-			severity: t.alerts.severity,
-			status: t.alerts.status
-		});
+		.returning(ALERT_ROW);
 	const rowBy = new Map(rows.map((r) => [key(r.stayId, r.kind), r]));
 	return raises.map((r, i) => {
 		const row = rowBy.get(key(r.stayId, r.trigger.kind))!;

@@ -197,6 +197,15 @@ export async function raiseAlert(
 	};
 }
 
+/** What a write to alerts gives back: each alert as a reading's answer names it, with its stay. */
+export const ALERT_ROW = {
+	id: t.alerts.id,
+	stayId: t.alerts.stayId,
+	kind: t.alerts.kind,
+	severity: t.alerts.severity,
+	status: t.alerts.status
+};
+
 /**
  * Resolves the stays' active alerts of one kind by the system itself: a late reading ends a missed one,
  * a late medicine that arrived ends the overdue one. Returns what it resolved, with each alert's stay.
@@ -219,13 +228,7 @@ export function resolveBySystem(
 				inArray(t.alerts.status, ['open', 'acknowledged'])
 			)
 		)
-		.returning({
-			id: t.alerts.id,
-			stayId: t.alerts.stayId,
-			kind: t.alerts.kind,
-			severity: t.alerts.severity,
-			status: t.alerts.status
-		});
+		.returning(ALERT_ROW);
 }
 
 /** Tells live inboxes and boards that a stay's alerts changed; delivered when the transaction commits. */
