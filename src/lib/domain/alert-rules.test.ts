@@ -6,6 +6,7 @@ import {
 	mergeAlert,
 	missedSlotSeverity,
 	thresholdsFrom,
+	thresholdsOfSettings,
 	unreachableFromCalls,
 	type ActiveAlert,
 	type CallOutcome,
@@ -64,6 +65,12 @@ describe('thresholds', () => {
 		const broken = JSON.parse('{"fever":"37.5","feverCritical":null,"hypoxia":{"scale1":{"warning":null}}}');
 		expect(thresholdsFrom(broken)).toEqual(DEFAULT_THRESHOLDS);
 		expect(thresholdsFrom({ fever: Number.NaN }).fever).toBe(37.3);
+	});
+
+	it("are read from a site's stored settings, the defaults when it has none", () => {
+		expect(thresholdsOfSettings({ thresholds: { fever: 37.5 }, selfReport: true }).fever).toBe(37.5);
+		expect(thresholdsOfSettings({ selfReport: true })).toEqual(DEFAULT_THRESHOLDS);
+		expect(thresholdsOfSettings(null)).toEqual(DEFAULT_THRESHOLDS);
 	});
 });
 

@@ -51,6 +51,11 @@ export interface ThresholdOverrides {
 	} | null;
 }
 
+/** A site's thresholds from its stored settings (`settings.thresholds`, when there is one). */
+export function thresholdsOfSettings(settings: unknown): Thresholds {
+	return thresholdsFrom((settings as { thresholds?: ThresholdOverrides } | null)?.thresholds ?? null);
+}
+
 /**
  * A site's thresholds: each value it sets, the default for the rest. Site settings are stored as JSON,
  * so anything that is not a finite number falls back rather than silencing a rule.

@@ -6,7 +6,7 @@
 import { and, desc, eq, gte, inArray, ne } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Principal } from '../domain/access';
-import { thresholdsFrom, type ThresholdOverrides } from '../domain/alert-rules';
+import { thresholdsOfSettings } from '../domain/alert-rules';
 import {
 	adviceFor,
 	countdown,
@@ -169,7 +169,7 @@ export async function selfReport(
 		now
 	);
 	if (!result.ok) return { ok: false, error: result.error };
-	const th = thresholdsFrom((row.settings as { thresholds?: ThresholdOverrides } | null)?.thresholds);
+	const th = thresholdsOfSettings(row.settings);
 	return {
 		ok: true,
 		replayed: result.replayed,

@@ -8,7 +8,7 @@ import { maskIdNumber } from '../domain/id-number';
 import { maskPhone, validatePhone } from '../domain/phone';
 import type { PhoneCorrection } from '../schemas/contact';
 import type { RevealableField, RevealPurpose } from '../schemas/reveal';
-import { thresholdsFrom, type ThresholdOverrides } from '../domain/alert-rules';
+import { thresholdsOfSettings } from '../domain/alert-rules';
 import { position, schedule } from '../domain/plan';
 import { audit } from './audit';
 import { db } from './db';
@@ -160,9 +160,7 @@ export async function viewResident(
 				from: latest.admittedAt,
 				// An ended stay is charted up to its end; an active one up to now.
 				to: latest.outcomeAt && latest.outcomeAt < now ? latest.outcomeAt : now,
-				thresholds: thresholdsFrom(
-					(latest.siteSettings as { thresholds?: ThresholdOverrides } | null)?.thresholds
-				),
+				thresholds: thresholdsOfSettings(latest.siteSettings),
 				spo2Scale: r.spo2Scale === 2 ? (2 as const) : (1 as const)
 			},
 			plan: plan && {

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { can, type Principal } from '../domain/access';
-import { thresholdsFrom, type ThresholdOverrides } from '../domain/alert-rules';
+import { thresholdsOfSettings } from '../domain/alert-rules';
 import { position, schedule } from '../domain/plan';
 import {
 	doorContradiction,
@@ -18,7 +18,7 @@ import { slotOf, type Slot } from '../domain/slot';
 import { rareTail, type Spo2Scale } from '../domain/vitals';
 import { readingSchema, type ReadingInput } from '../schemas/reading';
 import type { RoundResult, RoundRow, RowError } from '../schemas/round';
-import { rowsOf } from './dashboard/queries';
+import { rowsOf, sqlArray } from './db/raw';
 import { db } from './db';
 import { pgConstraint } from './db/errors';
 import * as t from './db/schema';
@@ -49,7 +49,7 @@ export function parseFloorKey(key: string): { building: string; floor: number } 
 async function latestReadings(stayIds: readonly string[]) {
 	const res = await db().execute(sql`
 		select r.stay_id, r.taken_at, r.temperature, r.spo2, r.symptoms
-		from unnest(${`{${stayIds.join(',')}}`}::uuid[]) as s(id)
+		from unnest(${sqlArray(stayIds, 'uuid')}) as s(id)
 		cross join lateral (
 			select stay_id, taken_at, temperature, spo2, symptoms from readings
 			where stay_id = s.id order by taken_at desc limit 1
@@ -180,9 +180,7 @@ export async function roundSheet(
 			nameEn: site.nameEn,
 			timeZone: site.timeZone
 		},
-		thresholds: thresholdsFrom(
-			(site.settings as { thresholds?: ThresholdOverrides } | null)?.thresholds ?? null
-		),
+		thresholds: thresholdsOfSettings(site.settings),
 		floors,
 		chosen,
 		slot,
@@ -211,8 +209,8 @@ export async function roundSheet(
 export type RoundSheet = NonNullable<Awaited<ReturnType<typeof roundSheet>>>;
 
 /**
- * A list of strings as one array parameter: a round's hundreds of keys and ids make one statement that
- * is the same whatever their number (drizzle's inArray would send each as a parameter of its own).
+ * A list of any strings (keys may hold commas or braces, unlike ids: see `sqlArray`) as one array
+ * parameter: a round's hundreds of keys make one statement that is the same whatever their number.
  */
 const textArray = (values: readonly string[]) =>
 	sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
@@ -312,7 +310,12 @@ export async function saveRound(
 			residentId: t.stays.residentId
 		})
 		.from(t.stays)
-		.where(sql`${t.stays.id} = any(${textArray(good.map((g) => g.stayId))}::uuid[])`);
+		.where(
+			sql`${t.stays.id} = any(${sqlArray(
+				good.map((g) => g.stayId),
+				'uuid'
+			)})`
+		);
 	const stayBy = new Map(stays.map((s) => [s.id, s]));
 	const rows = good.filter((g) => {
 		const s = stayBy.get(g.stayId);

@@ -11,6 +11,7 @@ import { missedSlotSeverity } from '../domain/alert-rules';
 import { deadlinesBetween, type SlotDeadline } from '../domain/slot';
 import type { Database, DbOrTx } from './db';
 import { DEFAULT_OVERDUE_HOURS, raiseOverdue } from './deliveries/overdue';
+import { rowsOf } from './db/raw';
 import * as t from './db/schema';
 import { log } from './log';
 import { notifyAlerts, raiseAlert } from './readings/record';
@@ -41,10 +42,6 @@ export interface SchedulerOptions {
 }
 
 const DEFAULT_OPTIONS: SchedulerOptions = { deliveryOverdueHours: DEFAULT_OVERDUE_HOURS };
-
-function rowsOf<T>(result: unknown): T[] {
-	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 async function tryLock(tx: DbOrTx, database: Database): Promise<boolean> {
 	if (database.kind !== 'postgres') return true;

@@ -11,15 +11,14 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AlertKind, Severity } from '../../domain/dashboard';
 import type { PhaseMode } from '../../domain/plan';
 import type { DbOrTx } from '../db';
+import { rowsOf, sqlArray } from '../db/raw';
 
-export function rowsOf<T>(result: unknown): T[] {
-	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
-/** A list of ids or instants as one array parameter (drizzle would spread a JS array into a list). */
-const uuids = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+const uuids = (ids: readonly string[]) => sqlArray(ids, 'uuid');
 const instants = (ts: readonly Date[]) =>
-	sql`${`{${ts.map((t) => t.toISOString()).join(',')}}`}::timestamptz[]`;
+	sqlArray(
+		ts.map((t) => t.toISOString()),
+		'timestamptz'
+	);
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 /** When an event became known: it had happened and it had been written down. */

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { acquireDirLock } from './dir-lock';
+import { rowsOf } from './raw';
 
 /** pg_dump and pg_restore: PG_BIN when set, else the newest installed PostgreSQL, else the PATH. */
 export function pgTool(name: 'pg_dump' | 'pg_restore', pgBin = process.env.PG_BIN): string {
@@ -75,10 +76,6 @@ export function copyPgliteDir(source: string, target: string): void {
 	} finally {
 		lock.release();
 	}
-}
-
-function rowsOf<T>(result: unknown): T[] {
-	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** Rows per table of the public schema, by name. */

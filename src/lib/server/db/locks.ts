@@ -5,10 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from './client';
-
-export function rowsOf<T>(result: unknown): T[] {
-	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+import { rowsOf } from './raw';
 
 /** Tries the lock for the rest of the transaction; false when another server holds it. */
 export async function tryTransactionLock(tx: DbOrTx, database: Database, key: number): Promise<boolean> {

@@ -19,7 +19,7 @@ import {
 import { position, schedule, type PhaseMode } from '../../domain/plan';
 import { localInstant, SLOT_WINDOWS } from '../../domain/slot';
 import { db } from '../db';
-import { rowsOf } from '../db/locks';
+import { rowsOf } from '../db/raw';
 import * as t from '../db/schema';
 
 export const HOME_MODES: readonly PhaseMode[] = ['home_isolation', 'home_monitoring'];

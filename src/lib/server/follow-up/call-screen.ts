@@ -1,6 +1,6 @@
 /** What the call screen shows about the resident being called: trimmed, the phone masked. */
 import { desc, eq } from 'drizzle-orm';
-import { thresholdsFrom } from '../../domain/alert-rules';
+import { thresholdsOfSettings } from '../../domain/alert-rules';
 import { callSlotOf, ageOnDate, riskFactors } from '../../domain/follow-up';
 import { maskPhone } from '../../domain/phone';
 import { db } from '../db';
@@ -65,7 +65,7 @@ export async function callSubject(stayId: string, now = new Date()) {
 		siteName: row.siteName,
 		timeZone: row.timeZone,
 		/** The community's fever line, which the trend draws (its own threshold, not the default). */
-		feverLine: thresholdsFrom((row.siteSettings as { thresholds?: object } | null)?.thresholds ?? null).fever,
+		feverLine: thresholdsOfSettings(row.siteSettings).fever,
 		lastReadings: last
 	};
 }

@@ -10,11 +10,17 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Principal } from '../../domain/access';
-import { evaluateReading, mergeAlert, type ActiveStatus, type Severity } from '../../domain/alert-rules';
+import {
+	evaluateReading,
+	mergeAlert,
+	thresholdsOfSettings,
+	type ActiveStatus,
+	type Severity
+} from '../../domain/alert-rules';
 import type { Reading } from '../../domain/vitals';
 import type { ReadingInput } from '../../schemas/reading';
 import { auditMany, type AuditEntry, type DeviceActor } from '../audit';
-import { rowsOf } from '../dashboard/queries';
+import { rowsOf, sqlArray } from '../db/raw';
 import type { DbOrTx } from '../db';
 import * as t from '../db/schema';
 import {
@@ -25,7 +31,6 @@ import {
 	resolveBySystem,
 	prepareReading,
 	READING_CONTEXT,
-	siteThresholdsOf,
 	SYMPTOM_MEMORY_MS,
 	type AlertTrigger,
 	type ReadingContext,
@@ -58,10 +63,6 @@ export interface AlertRaise {
 	at: Date;
 }
 
-/** A list of ids or instants as one array parameter (drizzle would spread a JS array into a list). */
-const arrayOf = (values: readonly string[], type: 'uuid' | 'timestamptz' | 'alert_kind') =>
-	sql`${`{${values.join(',')}}`}::${sql.raw(type)}[]`;
-
 /**
  * Raises or updates the active alert of each (stay, kind), all in one statement, as `raiseAlert` does
  * for one: the active alerts are read and locked first (in id order, so two batches touching the same
@@ -81,10 +82,10 @@ export async function raiseAlerts(tx: DbOrTx, raises: readonly AlertRaise[]): Pr
 		await tx.execute(sql`
 			select a.stay_id, a.kind, a.severity, a.status, a.trigger_count as count
 			from alerts a
-			join unnest(${arrayOf(
+			join unnest(${sqlArray(
 				raises.map((r) => r.stayId),
 				'uuid'
-			)}, ${arrayOf(
+			)}, ${sqlArray(
 				raises.map((r) => r.trigger.kind),
 				'alert_kind'
 			)}) as u(stay_id, kind) on a.stay_id = u.stay_id and a.kind = u.kind
@@ -167,15 +168,15 @@ async function histories(
 		select h.i, p.found, p.temperature, p.spo2, p.spo2_scale, p.on_oxygen, p.pulse, p.resp_rate,
 			p.systolic_bp, p.diastolic_bp, p.consciousness, p.symptoms, rs.recent
 		from unnest(
-			${arrayOf(
+			${sqlArray(
 				asked.map((a) => a.stayId),
 				'uuid'
 			)},
-			${arrayOf(
+			${sqlArray(
 				asked.map((a) => a.takenAt.toISOString()),
 				'timestamptz'
 			)},
-			${arrayOf(
+			${sqlArray(
 				asked.map((a) => new Date(a.takenAt.getTime() - SYMPTOM_MEMORY_MS).toISOString()),
 				'timestamptz'
 			)}
@@ -258,7 +259,7 @@ export async function recordBatchInTx(
 					.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
 					.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
 					.where(
-						sql`${t.stays.id} = any(${arrayOf(
+						sql`${t.stays.id} = any(${sqlArray(
 							readings.map((r) => r.input.stayId),
 							'uuid'
 						)})`
@@ -302,12 +303,12 @@ export async function recordBatchInTx(
 			)
 		: [];
 	const storedBy = new Map(stored.map((r) => [r.idempotency_key, r]));
-	const thresholds = new Map<string, ReturnType<typeof siteThresholdsOf>>();
+	const thresholds = new Map<string, ReturnType<typeof thresholdsOfSettings>>();
 	const judged = good.map((g) => {
 		const got = storedBy.get(g.input.idempotencyKey)!;
 		const row: StoredReading = { ...g.values, id: got.id, createdAt: new Date(got.created_at) };
 		let th = thresholds.get(g.ctx.stay.siteId);
-		if (!th) thresholds.set(g.ctx.stay.siteId, (th = siteThresholdsOf(g.ctx.site.settings)));
+		if (!th) thresholds.set(g.ctx.stay.siteId, (th = thresholdsOfSettings(g.ctx.site.settings)));
 		// As the one path: the previous reading, with every symptom of the 24 hours before it.
 		const { previous, recent } = g.history;
 		const triggers = evaluateReading(

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Principal } from '../../domain/access';
-import { evaluateReading, mergeAlert, thresholdsFrom, type Severity } from '../../domain/alert-rules';
+import { evaluateReading, mergeAlert, thresholdsOfSettings, type Severity } from '../../domain/alert-rules';
 import { news2, type News2Result } from '../../domain/news2';
 import { slotOf } from '../../domain/slot';
 import { roundTemperature, type Reading } from '../../domain/vitals';
@@ -14,6 +14,7 @@ import type { ReadingInput } from '../../schemas/reading';
 import { audit, type DeviceActor } from '../audit';
 import { db, type DbOrTx } from '../db';
 import { pgConstraint } from '../db/errors';
+import { sqlArray } from '../db/raw';
 import * as t from '../db/schema';
 
 export const ALERTS_CHANNEL = 'alerts';
@@ -222,8 +223,7 @@ export function resolveBySystem(
 		.set({ status: 'resolved', resolvedAt: now, outcome, version: sql`${t.alerts.version} + 1` })
 		.where(
 			and(
-				// One array parameter, however many stays (a ward round passes hundreds).
-				sql`${t.alerts.stayId} = any(${`{${stayIds.join(',')}}`}::uuid[])`,
+				sql`${t.alerts.stayId} = any(${sqlArray(stayIds, 'uuid')})`,
 				eq(t.alerts.kind, kind),
 				inArray(t.alerts.status, ['open', 'acknowledged'])
 			)
@@ -314,10 +314,6 @@ export function prepareReading(
 	return { takenAt, slot, slotDate, reading, subject, score, values };
 }
 
-/** The site's thresholds as stored in its settings, defaults for the rest. */
-export const siteThresholdsOf = (settings: unknown) =>
-	thresholdsFrom((settings as { thresholds?: object } | null)?.thresholds ?? null);
-
 /**
  * Records a reading inside the caller's transaction (a ward round saves many in one). The caller owns the
  * idempotency key: a duplicate key fails the insert with `readings_idempotency_key`.
@@ -373,7 +369,7 @@ export async function recordReadingInTx(
 				}
 			: null,
 		subject,
-		siteThresholdsOf(ctx.site.settings)
+		thresholdsOfSettings(ctx.site.settings)
 	);
 	const alerts: RecordedAlert[] = [];
 	for (const trigger of triggers) alerts.push(await raiseAlert(tx, input.stayId, row!.id, trigger, takenAt));

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gt, inArray, isNotNull, lte } from 'drizzle-orm';
 import { can, type Principal } from '../../domain/access';
-import { thresholdsFrom } from '../../domain/alert-rules';
+import { thresholdsOfSettings } from '../../domain/alert-rules';
 import { DAY_MS, schedule, testWindows } from '../../domain/plan';
 import { decideRelease, releaseChecklist, type Checklist, type TestRecord } from '../../domain/release';
 import { nextPhase } from '../../domain/stay-changes';
@@ -64,12 +64,7 @@ export async function checklists(
 		.select({ id: t.sites.id, settings: t.sites.settings })
 		.from(t.sites)
 		.where(inArray(t.sites.id, siteIds));
-	const fever = new Map(
-		sites.map((s) => [
-			s.id,
-			thresholdsFrom((s.settings as { thresholds?: object } | null)?.thresholds ?? null).fever
-		])
-	);
+	const fever = new Map(sites.map((s) => [s.id, thresholdsOfSettings(s.settings).fever]));
 	for (const s of stays) {
 		const sched = schedule(s.periodStart, s.planPhases, s.extensions);
 		out.set(
