@@ -204,7 +204,10 @@ function startApp(): ChildProcess {
 		delete env.DATABASE_URL;
 		env.PGLITE_DIR = pgliteDir;
 	}
-	const child = spawn(process.execPath, ['build/index.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+	const child = spawn(process.execPath, ['scripts/serve.js'], {
+		env,
+		stdio: ['ignore', 'inherit', 'inherit']
+	});
 	return child;
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
-const entry = join(root, 'build', 'index.js');
+const entry = join(root, 'build', 'handler.js');
 
 function newestMtime(path) {
 	const s = statSync(path);
@@ -43,4 +43,4 @@ process.env.ORIGIN ??= `http://${shownHost}:${process.env.PORT}`;
 process.env.NODE_ENV ??= 'production';
 
 console.log(`Starting Isolation Care at ${process.env.ORIGIN} …`);
-await import(pathToFileURL(entry).href);
+await import(pathToFileURL(join(root, 'scripts', 'serve.js')).href);

@@ -12,12 +12,14 @@ import {
 } from '$lib/server/auth/session';
 import { twoFactorGate } from '$lib/domain/two-factor';
 import { db } from '$lib/server/db';
+import { offerDirectRoutes } from '$lib/server/direct-routes';
 import { log } from '$lib/server/log';
 import { refuseNul } from '$lib/server/nul-guard';
 import { applySecurityHeaders } from '$lib/server/security-headers';
 
 export const init: ServerInit = async () => {
 	await startApp(env);
+	offerDirectRoutes(env);
 };
 
 /** A request id for every request, echoed in a header, so a user's report can be found in the logs. */

@@ -126,7 +126,7 @@ export interface Server {
 	kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts build/index.js; resolves once /healthz answers 200 (or rejects when the process exits first). */
+/** Starts the production server (scripts/serve.js); resolves once /healthz answers 200 (or rejects when the process exits first). */
 export async function startServer(
 	env: Record<string, string>,
 	opts: { wait?: boolean } = {}
@@ -134,7 +134,7 @@ export async function startServer(
 	const port = Number(env.PORT ?? (await freePort()));
 	const origin = env.ORIGIN ?? `http://127.0.0.1:${port}`;
 	let out = '';
-	const proc = spawn(process.execPath, [join(ROOT, 'build/index.js')], {
+	const proc = spawn(process.execPath, [join(ROOT, 'scripts/serve.js')], {
 		cwd: ROOT,
 		env: {
 			PATH: process.env.PATH,

@@ -290,7 +290,7 @@ export default async function globalSetup() {
 	const fixture = await prepareDatabase();
 	writeFileSync(FIXTURE_PATH, JSON.stringify(fixture, null, 2));
 	setServerClock(0);
-	const server = spawn(process.execPath, ['build/index.js'], {
+	const server = spawn(process.execPath, ['scripts/serve.js'], {
 		env: {
 			...process.env,
 			PORT: String(E2E.port),

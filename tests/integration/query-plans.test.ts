@@ -166,7 +166,7 @@ describe('hot queries at city shape', () => {
 		expect(await wholeTableReads(() => alerts.activeCount(admin))).toEqual([]);
 	});
 
-	it('recording a reading', async () => {
+	it('recording a reading: the stay with the day’s symptoms, then the one statement that writes it all', async () => {
 		const found = await wholeTableReads(() =>
 			recordReading(
 				admin,
@@ -174,9 +174,10 @@ describe('hot queries at city shape', () => {
 					stayId,
 					source: 'staff_round',
 					takenAt: NOW.toISOString(),
-					temperature: 36.8,
+					// A fever and a symptom: the statements read the day's symptoms and land an alert.
+					temperature: 38.2,
 					onOxygen: false,
-					symptoms: [],
+					symptoms: ['dry_cough'],
 					idempotencyKey: 'plan-check-1'
 				} as never,
 				null,

@@ -66,7 +66,8 @@ export interface AuditEntry {
 	at?: Date;
 }
 
-function auditRow(entry: AuditEntry): typeof t.auditLog.$inferInsert {
+/** The row an entry becomes: the actor split into id and role, before and after masked. */
+export function auditRow(entry: AuditEntry): typeof t.auditLog.$inferInsert {
 	return {
 		at: entry.at ?? new Date(),
 		actorId: !entry.actor ? null : 'deviceId' in entry.actor ? entry.actor.deviceId : entry.actor.userId,

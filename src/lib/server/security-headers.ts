@@ -8,11 +8,19 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'no
 /** HSTS for a year, subdomains included, once the app is served over https (a browser ignores it on http). */
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
+/** The headers an API answer carries (it sets no Content-Security-Policy of its own). */
+export function apiSecurityHeaders(https: boolean): Record<string, string> {
+	return {
+		'x-content-type-options': 'nosniff',
+		'referrer-policy': 'same-origin',
+		'x-frame-options': 'DENY',
+		'content-security-policy': API_CSP,
+		...(https ? { 'strict-transport-security': HSTS } : {})
+	};
+}
+
 export function applySecurityHeaders(headers: Headers, url: URL): void {
-	headers.set('x-content-type-options', 'nosniff');
-	headers.set('referrer-policy', 'same-origin');
-	// For browsers that predate CSP's frame-ancestors.
-	headers.set('x-frame-options', 'DENY');
-	if (!headers.has('content-security-policy')) headers.set('content-security-policy', API_CSP);
-	if (url.protocol === 'https:') headers.set('strict-transport-security', HSTS);
+	for (const [name, value] of Object.entries(apiSecurityHeaders(url.protocol === 'https:')))
+		// A page keeps the policy SvelteKit gave it, with its nonce.
+		if (name !== 'content-security-policy' || !headers.has(name)) headers.set(name, value);
 }

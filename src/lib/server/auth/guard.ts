@@ -91,24 +91,26 @@ export async function requireStay(event: Ev, stayId: string, action: Action) {
 
 const BEARER = /^Bearer[ ]+(\S+)$/i;
 
+/** An answer as plain data: the device API's routes and the production server's direct route send it. */
+export interface PlainAnswer {
+	status: number;
+	headers: Record<string, string>;
+	body: unknown;
+}
+
 /**
- * For the device API: the device whose bearer token the request carries, or a 401 answer saying why,
- * as JSON (a device sends no Accept header, and SvelteKit would answer a thrown error with an HTML page).
- * A session cookie counts for nothing here: the API is for devices, each with its own revocable token.
+ * The device whose bearer token a request carries (its Authorization header), or the 401 answer saying
+ * why. A session cookie counts for nothing here: the API is for devices, each with its own revocable token.
  */
-export async function requireDevice(event: Pick<RequestEvent, 'request'>): Promise<Device | Response> {
-	const header = event.request.headers.get('authorization');
-	const deny = (reason: string, message: string) =>
-		json(
-			{ message, reason },
-			{
-				status: 401,
-				headers: {
-					'www-authenticate': `Bearer realm="api"${reason === 'missing_token' ? '' : ', error="invalid_token"'}`,
-					'cache-control': 'no-store'
-				}
-			}
-		);
+export async function bearerDevice(header: string | null): Promise<Device | PlainAnswer> {
+	const deny = (reason: string, message: string): PlainAnswer => ({
+		status: 401,
+		headers: {
+			'www-authenticate': `Bearer realm="api"${reason === 'missing_token' ? '' : ', error="invalid_token"'}`,
+			'cache-control': 'no-store'
+		},
+		body: { message, reason }
+	});
 	if (!header) return deny('missing_token', 'Send the device token as "Authorization: Bearer <token>"');
 	const token = BEARER.exec(header.trim())?.[1];
 	if (!token) return deny('malformed_token', 'The Authorization header must be "Bearer <token>"');
@@ -118,6 +120,15 @@ export async function requireDevice(event: Pick<RequestEvent, 'request'>): Promi
 			? deny('revoked_token', 'This token has been revoked')
 			: deny('unknown_token', 'This token is not valid');
 	return auth.device;
+}
+
+/**
+ * For the device API's routes: the device, or its 401 as JSON (a device sends no Accept header, and
+ * SvelteKit would answer a thrown error with an HTML page).
+ */
+export async function requireDevice(event: Pick<RequestEvent, 'request'>): Promise<Device | Response> {
+	const device = await bearerDevice(event.request.headers.get('authorization'));
+	return 'status' in device ? json(device.body, { status: device.status, headers: device.headers }) : device;
 }
 
 export { UUID as UUID_PATTERN };

@@ -11,7 +11,7 @@ import { deviceReadingBody, toReadingInput } from '../../schemas/device';
 import { db } from '../db';
 import { pgConstraint } from '../db/errors';
 import * as t from '../db/schema';
-import { ageOn, recordReadingInTx, replay, type RecordResult } from '../readings/record';
+import { ageOn, recordReadingInTx, replay, type KeptAnswer, type RecordResult } from '../readings/record';
 import type { Device } from './tokens';
 
 export interface ApiStay {
@@ -107,6 +107,8 @@ export type ReadingAnswer =
 	| { status: 409; body: { message: string } }
 	| { status: 422; body: { errors: FieldErrors } };
 
+type StoredReading = typeof t.readings.$inferSelect;
+
 export interface ReadingBody {
 	reading: Record<string, unknown>;
 	news2: { total: number; anySingle3: boolean; risk: string } | null;
@@ -119,28 +121,32 @@ export interface ReadingBody {
  */
 const keyFor = (device: Device, key: string) => `device:${device.id}:${key}`;
 
-function answerOf(result: Extract<RecordResult, { ok: true }>, clientKey: string): ReadingBody {
-	const r = result.reading;
+/** The reading as a device's answer shows it: what was stored, under the device's own key. */
+function readingAnswer(r: Omit<StoredReading, 'createdAt'>, clientKey: string): ReadingBody['reading'] {
 	return {
-		reading: {
-			id: r.id,
-			stayId: r.stayId,
-			takenAt: r.takenAt.toISOString(),
-			slot: r.slot,
-			slotDate: r.slotDate,
-			source: r.source,
-			temperature: r.temperature,
-			spo2: r.spo2,
-			spo2Scale: r.spo2Scale,
-			onOxygen: r.onOxygen,
-			pulse: r.pulse,
-			respRate: r.respRate,
-			systolicBP: r.systolicBp,
-			diastolicBP: r.diastolicBp,
-			consciousness: r.consciousness,
-			symptoms: r.symptoms,
-			idempotencyKey: clientKey
-		},
+		id: r.id,
+		stayId: r.stayId,
+		takenAt: r.takenAt.toISOString(),
+		slot: r.slot,
+		slotDate: r.slotDate,
+		source: r.source,
+		temperature: r.temperature,
+		spo2: r.spo2,
+		spo2Scale: r.spo2Scale,
+		onOxygen: r.onOxygen,
+		pulse: r.pulse,
+		respRate: r.respRate,
+		systolicBP: r.systolicBp,
+		diastolicBP: r.diastolicBp,
+		consciousness: r.consciousness,
+		symptoms: r.symptoms,
+		idempotencyKey: clientKey
+	};
+}
+
+function answerOf(result: Extract<RecordResult, { ok: true }>, clientKey: string): ReadingBody {
+	return {
+		reading: readingAnswer(result.reading, clientKey),
 		news2: result.news2,
 		alerts: result.alerts.map((a) => ({ kind: a.kind, severity: a.severity, status: a.status }))
 	};
@@ -202,25 +208,31 @@ export async function recordDeviceReading(
 	if (!stay) return { status: 404, body: { message: 'No such stay in this token’s scope' } };
 	const input = toReadingInput(body, stay.id, keyFor(device, body.idempotencyKey));
 
-	// A new key is the common case: straight to the transaction. A key already used fails its insert
-	// (readings_idempotency_key) and is answered from the first time below; a stay that has ended or is
+	// A new key is the common case: straight to the write, which keeps this answer with the reading. A key
+	// used already stores nothing and is answered from the first time below; a stay that has ended or is
 	// out of scope since is checked for an earlier answer too, so a replay always gets the first answer.
+	const keep: KeptAnswer = {
+		tokenId: device.id,
+		answer: (reading, news2) => ({ reading: readingAnswer(reading, body.idempotencyKey), news2 })
+	};
 	try {
-		const result = await db().transaction(async (tx) => {
-			const result = await recordReadingInTx(tx, { deviceId: device.id }, input, ip, now, device.siteIds);
-			if (!result.ok) return result;
-			const answer = answerOf(result, body.idempotencyKey);
-			await tx.insert(t.deviceReadings).values({ readingId: result.reading.id, tokenId: device.id, answer });
-			return { ok: true as const, answer };
-		});
-		if (result.ok) return { status: 201, body: result.answer };
+		const result = await recordReadingInTx(
+			db(),
+			{ deviceId: device.id },
+			input,
+			ip,
+			now,
+			device.siteIds,
+			keep
+		);
+		if (result.ok) return { status: 201, body: answerOf(result, body.idempotencyKey) };
 		const earlier = await replayed(input, body.idempotencyKey);
 		if (earlier) return earlier;
 		if (result.error === 'stay_not_found')
 			return { status: 404, body: { message: 'No such stay in this token’s scope' } };
 		return { status: 404, body: { message: 'The stay has ended' } };
 	} catch (e) {
-		// The same key sent twice at the same moment: the second insert waited for the first, then failed.
+		// A key used already, or the same key sent twice at the same moment: the first answer.
 		if (pgConstraint(e) === 'readings_idempotency_key') {
 			const again = await replayed(input, body.idempotencyKey);
 			if (again) return again;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CONSCIOUSNESS, SYMPTOMS } from '../../domain/vitals';
 import { deviceReadingBody } from '../../schemas/device';
+import { READING_BODY_LIMIT } from './reading-endpoint';
 
 function requestSchema() {
 	const { $schema: _dialect, ...schema } = z.toJSONSchema(deviceReadingBody, { io: 'input' }) as Record<
@@ -153,6 +154,10 @@ export function openApiDocument(origin: string) {
 						},
 						'409': {
 							description: 'The idempotencyKey was used with a different body',
+							content: json(message)
+						},
+						'413': {
+							description: `The body is over ${READING_BODY_LIMIT} bytes (a reading takes a few hundred)`,
 							content: json(message)
 						},
 						'422': {

@@ -3,8 +3,8 @@
  * made; the database keeps its SHA-256 only (160 random bits leave nothing to guess, so a slow hash would
  * buy nothing), plus its first characters so an admin can tell tokens apart. Every change is audited.
  */
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { createHash } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Principal } from '../../domain/access';
@@ -29,7 +29,7 @@ export function generateDeviceToken(): string {
 }
 
 export function hashDeviceToken(token: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+	return createHash('sha256').update(token).digest('hex');
 }
 
 /** What a request authenticated with a token may touch. */

@@ -30,7 +30,10 @@ import {
 	ALERTS_CHANNEL,
 	resolveBySystem,
 	prepareReading,
+	READING_COLUMNS,
 	READING_CONTEXT,
+	READING_RECORD,
+	readingJson,
 	SYMPTOM_MEMORY_MS,
 	type AlertTrigger,
 	type ReadingContext,
@@ -121,33 +124,6 @@ export async function raiseAlerts(tx: DbOrTx, raises: readonly AlertRaise[]): Pr
 }
 
 type StoredReading = typeof t.readings.$inferSelect;
-
-/** A reading's row as the JSON its insert reads. */
-function readingJson(v: Omit<StoredReading, 'id' | 'createdAt'>) {
-	return {
-		stay_id: v.stayId,
-		taken_at: v.takenAt.toISOString(),
-		slot: v.slot,
-		slot_date: v.slotDate,
-		source: v.source,
-		recorded_by: v.recordedBy,
-		temperature: v.temperature,
-		spo2: v.spo2,
-		spo2_scale: v.spo2Scale,
-		on_oxygen: v.onOxygen,
-		pulse: v.pulse,
-		resp_rate: v.respRate,
-		systolic_bp: v.systolicBp,
-		diastolic_bp: v.diastolicBp,
-		consciousness: v.consciousness,
-		symptoms: v.symptoms,
-		news2_total: v.news2Total,
-		news2_risk: v.news2Risk,
-		note: v.note,
-		idempotency_key: v.idempotencyKey,
-		request_hash: v.requestHash
-	};
-}
 
 interface History {
 	previous: Reading | null;
@@ -287,18 +263,10 @@ export async function recordBatchInTx(
 	const stored = good.length
 		? rowsOf<{ id: string; idempotency_key: string; created_at: Date | string }>(
 				await tx.execute(sql`
-					insert into readings (stay_id, taken_at, slot, slot_date, source, recorded_by, temperature, spo2,
-						spo2_scale, on_oxygen, pulse, resp_rate, systolic_bp, diastolic_bp, consciousness, symptoms,
-						news2_total, news2_risk, note, idempotency_key, request_hash)
-					select stay_id, taken_at, slot, slot_date, source, recorded_by, temperature, spo2,
-						spo2_scale, on_oxygen, pulse, resp_rate, systolic_bp, diastolic_bp, consciousness, symptoms,
-						news2_total, news2_risk, note, idempotency_key, request_hash
-					from jsonb_to_recordset(${JSON.stringify(good.map((g) => readingJson(g.values)))}::jsonb) as x(
-						stay_id uuid, taken_at timestamptz, slot slot, slot_date date, source reading_source,
-						recorded_by uuid, temperature numeric, spo2 smallint, spo2_scale smallint, on_oxygen boolean,
-						pulse smallint, resp_rate smallint, systolic_bp smallint, diastolic_bp smallint,
-						consciousness text, symptoms text[], news2_total smallint, news2_risk text, note text,
-						idempotency_key text, request_hash text)
+					insert into readings (${READING_COLUMNS})
+					select ${READING_COLUMNS}
+					from jsonb_to_recordset(${JSON.stringify(good.map((g) => readingJson(g.values)))}::jsonb)
+						as x(${READING_RECORD})
 					returning id, idempotency_key, created_at`)
 			)
 		: [];
