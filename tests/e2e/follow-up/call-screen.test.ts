@@ -98,4 +98,12 @@ test('a clinician notes needs on a call and requests them from the call screen; 
 	const rows = page.getByTestId('delivery-row').filter({ hasText: name }).filter({ hasText: detail });
 	await expect(rows).toHaveCount(2);
 	for (const row of await rows.all()) await expect(row).toHaveAttribute('data-status', 'requested');
+
+	// And on the resident's record: both requests in their deliveries, both needs marked as requested.
+	await rows.first().getByRole('link', { name }).click();
+	await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+	await expect(page.getByTestId('record-delivery').filter({ hasText: detail })).toHaveCount(2);
+	const onRecord = page.getByTestId('call-need');
+	await expect(onRecord).toHaveCount(2);
+	for (const need of await onRecord.all()) await expect(need).toContainText('已生成申请');
 });
