@@ -1,9 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/lib/domain/access';
-import { prescribeSchema, type DeliveryItem } from '../../src/lib/schemas/delivery';
+import type { RequestEvent } from '@sveltejs/kit';
+import { needKey, prescribeSchema, type DeliveryItem } from '../../src/lib/schemas/delivery';
 import * as deliveries from '../../src/lib/server/deliveries';
 import * as t from '../../src/lib/server/db/schema';
+import { needAction } from '../../src/lib/server/delivery-forms';
 import { runSchedulerTick } from '../../src/lib/server/scheduler';
 import { createTestDatabase, engine, type TestDatabase } from './helpers/database';
 import { makeGround, makeResident, makeRoom, makeStay, uniqueKey } from './helpers/factories';
@@ -346,39 +348,45 @@ describe('a floor at once', () => {
 	});
 });
 
+/** A home isolator of the ground's community with one reached call noting `needs`. */
+async function calledHome(needs: { medicine?: boolean; supplies?: boolean; detail?: string }) {
+	const r = await makeResident(tdb.db, ground.community.id);
+	const stay = await makeStay(
+		tdb.db,
+		{
+			residentId: r.id,
+			siteId: ground.community.id,
+			homeCommunityId: ground.community.id,
+			planId: ground.plan.id
+		},
+		{ homeAddress: '焦作市解放区民主路 3 号' }
+	);
+	const [call] = await tdb.db
+		.insert(t.calls)
+		.values({
+			stayId: stay.id,
+			clinicianId: clinician.userId,
+			attemptedAt: new Date(),
+			slot: 'morning',
+			slotDate: '2026-11-24',
+			outcome: 'reached',
+			needs: { medicine: false, supplies: false, psychological: false, detail: '', ...needs },
+			idempotencyKey: uniqueKey('call')
+		})
+		.returning();
+	return { resident: r, stay, call: call! };
+}
+
 describe('a need noted on a call', () => {
 	it('becomes a request in one click, once, with the clinician’s words', async () => {
-		const r = await makeResident(tdb.db, ground.community.id);
-		const stay = await makeStay(
-			tdb.db,
-			{
-				residentId: r.id,
-				siteId: ground.community.id,
-				homeCommunityId: ground.community.id,
-				planId: ground.plan.id
-			},
-			{ homeAddress: '焦作市解放区民主路 1 号' }
-		);
-		const [call] = await tdb.db
-			.insert(t.calls)
-			.values({
-				stayId: stay.id,
-				clinicianId: clinician.userId,
-				attemptedAt: new Date(),
-				slot: 'morning',
-				slotDate: '2026-11-24',
-				outcome: 'reached',
-				needs: { medicine: true, supplies: false, psychological: false, detail: '布洛芬一盒' },
-				idempotencyKey: uniqueKey('call')
-			})
-			.returning();
+		const { resident: r, stay, call } = await calledHome({ medicine: true, detail: '布洛芬一盒' });
 		const needs = await deliveries.callNeeds(r.id);
 		expect(needs).toMatchObject([
-			{ callId: call!.id, kind: 'medicine', detail: '布洛芬一盒', requested: false }
+			{ callId: call.id, kind: 'medicine', detail: '布洛芬一盒', requested: false }
 		]);
 
 		const first = await deliveries.requestFromCall(clinician, {
-			callId: call!.id,
+			callId: call.id,
 			kind: 'medicine',
 			idempotencyKey: uniqueKey('n')
 		});
@@ -387,12 +395,12 @@ describe('a need noted on a call', () => {
 		expect(row).toMatchObject({
 			kind: 'medicine',
 			source: 'call',
-			callId: call!.id,
+			callId: call.id,
 			note: '布洛芬一盒',
 			stayId: stay.id
 		});
 		const again = await deliveries.requestFromCall(clinician, {
-			callId: call!.id,
+			callId: call.id,
 			kind: 'medicine',
 			idempotencyKey: uniqueKey('n')
 		});
@@ -401,7 +409,7 @@ describe('a need noted on a call', () => {
 		// Supplies were not noted on this call; staff of another site cannot reach it.
 		expect(
 			await deliveries.requestFromCall(clinician, {
-				callId: call!.id,
+				callId: call.id,
 				kind: 'supply',
 				idempotencyKey: uniqueKey('n')
 			})
@@ -409,16 +417,114 @@ describe('a need noted on a call', () => {
 			ok: false,
 			error: 'no_need'
 		});
+		// Even once requested: a replay answers only those who may reach the call.
 		expect(
 			await deliveries.requestFromCall(nurse, {
-				callId: call!.id,
+				callId: call.id,
 				kind: 'medicine',
 				idempotencyKey: uniqueKey('n')
 			})
-		).toMatchObject({
-			ok: true,
-			replayed: true
+		).toEqual({ ok: false, error: 'not_found' });
+	});
+});
+
+describe('a need requested from the call screen', () => {
+	/** The call screen's form post, as its `requestFromNeed` action receives it after the guard. */
+	const post = (fields: Record<string, string>) => {
+		const body = new FormData();
+		for (const [k, v] of Object.entries(fields)) body.set(k, v);
+		return {
+			request: new Request('http://localhost/clinician/calls/x?/requestFromNeed', { method: 'POST', body }),
+			getClientAddress: () => '10.0.0.7'
+		} as unknown as RequestEvent;
+	};
+	const onCallScreen = (who: Principal, stayId: string, fields: Record<string, string>) =>
+		needAction(post(fields), who, { stayId });
+
+	it('makes one request per need, pressed twice at once or again on the resident record, audited', async () => {
+		const { resident, stay, call } = await calledHome({
+			medicine: true,
+			supplies: true,
+			detail: '退烧药，米'
 		});
+		expect(await deliveries.needsOfCall(call.id)).toMatchObject([
+			{ callId: call.id, kind: 'medicine', detail: '退烧药，米', requested: false },
+			{ callId: call.id, kind: 'supply', requested: false }
+		]);
+
+		const fields = { callId: call.id, kind: 'medicine' };
+		const [a, b] = await Promise.all([
+			onCallScreen(clinician, stay.id, fields),
+			onCallScreen(clinician, stay.id, fields)
+		]);
+		expect(a).toMatchObject({ needDone: { callId: call.id, kind: 'medicine', key: needKey(fields) } });
+		expect(b).toMatchObject({
+			needDone: { deliveryId: (a as { needDone: { deliveryId: string } }).needDone.deliveryId }
+		});
+		// The resident record's button for the same need answers with the same request.
+		const fromRecord = await needAction(post(fields), clinician, { residentId: resident.id });
+		expect(fromRecord).toEqual(a);
+		const made = await tdb.db.select().from(t.deliveries).where(eq(t.deliveries.callId, call.id));
+		expect(made).toHaveLength(1);
+		expect(made[0]).toMatchObject({
+			stayId: stay.id,
+			kind: 'medicine',
+			source: 'call',
+			status: 'requested',
+			note: '退烧药，米',
+			requestedBy: clinician.userId
+		});
+		const trail = await tdb.db
+			.select()
+			.from(t.auditLog)
+			.where(and(eq(t.auditLog.entity, 'delivery'), eq(t.auditLog.entityId, made[0]!.id)));
+		expect(trail).toHaveLength(1);
+		expect(trail[0]).toMatchObject({
+			action: 'request',
+			actorId: clinician.userId,
+			residentId: resident.id,
+			ip: '10.0.0.7',
+			after: { kind: 'medicine', source: 'call', callId: call.id }
+		});
+		expect(await deliveries.needsOfCall(call.id)).toMatchObject([
+			{ kind: 'medicine', requested: true },
+			{ kind: 'supply', requested: false }
+		]);
+	});
+
+	it('refuses, with a reason and nothing written, a call of another stay, someone else’s call, a need not noted and a bad form', async () => {
+		const { stay, call } = await calledHome({ medicine: true });
+		const other = await calledHome({ supplies: true });
+		const refused = async (who: Principal, stayId: string, fields: Record<string, string>) => {
+			const answer = (await onCallScreen(who, stayId, fields)) as {
+				status: number;
+				data: { needError: string; needKey: string | null };
+			};
+			return { status: answer.status, ...answer.data };
+		};
+		const medicine = { callId: call.id, kind: 'medicine' };
+		// The call screen of one resident does not request another's need, even one in scope.
+		expect(await refused(clinician, other.stay.id, medicine)).toEqual({
+			status: 404,
+			needError: 'not_found',
+			needKey: needKey(medicine)
+		});
+		// A clinician of another community cannot reach the call.
+		const stranger = await makeStaff(tdb.db, 'clinician', [ground.site.id]);
+		expect(await refused(stranger, stay.id, medicine)).toMatchObject({ status: 404, needError: 'not_found' });
+		expect(await refused(clinician, stay.id, { callId: call.id, kind: 'supply' })).toMatchObject({
+			status: 400,
+			needError: 'no_need'
+		});
+		expect(await refused(clinician, stay.id, { callId: call.id, kind: 'tea' })).toEqual({
+			status: 400,
+			needError: 'bad_form',
+			needKey: null
+		});
+		expect(await tdb.db.select().from(t.deliveries).where(eq(t.deliveries.callId, call.id))).toEqual([]);
+		// And once it is requested, another stay's page still does not learn so.
+		await onCallScreen(clinician, stay.id, medicine);
+		expect(await refused(clinician, other.stay.id, medicine)).toMatchObject({ status: 404 });
 	});
 });
 

@@ -9,9 +9,11 @@ import {
 	callSubject,
 	handoverList,
 	myDay,
+	nextCall,
 	nextInList,
 	readingKeyOf,
-	recordCall
+	recordCall,
+	savedCall
 } from '../../src/lib/server/follow-up';
 import { correctPhone } from '../../src/lib/server/residents';
 import { raiseAlert, recordReading } from '../../src/lib/server/readings/record';
@@ -109,6 +111,35 @@ describe('the slot call list', () => {
 		expect(
 			(await callList(admin, { communityId: other.site.id }, 30, NOW))!.calls.map((r) => r.stayId)
 		).toEqual([elsewhere.id]);
+	});
+
+	it('"save and next" goes to the next resident of the called resident’s community, never another’s', async () => {
+		const a = await community();
+		const b = await community();
+		const first = await a.add({}, { daysIn: 3 });
+		const second = await a.add({}, { daysIn: 2 });
+		// Another community's resident with a critical alert: first on a list of every community.
+		const urgent = await b.add({}, { daysIn: 3 });
+		await tdb.db.transaction((tx) =>
+			raiseAlert(tx, urgent.id, null, { kind: 'hypoxia', severity: 'critical', value: {} }, NOW)
+		);
+		const admin = await makeStaff(tdb.db, 'admin');
+		const everywhere = (await callList(admin, {}, 30, NOW))!;
+		expect(everywhere.calls[0]!.stayId).toBe(urgent.id);
+
+		// Calling the first of community A: next is A's second, in the list's order, for the admin who
+		// follows every community as for A's own clinician.
+		await recordCall(admin, call(first.id, { outcome: 'reached' }), null, NOW);
+		expect(await nextCall(admin, first.id, 30, minutes(1))).toBe(second.id);
+		expect(await nextCall(a.clinician, first.id, 30, minutes(1))).toBe(second.id);
+		// The last of A's list: nobody next, though B's resident is still owed a call.
+		await recordCall(admin, call(second.id, { outcome: 'busy' }), null, minutes(1));
+		expect(await nextCall(admin, second.id, 30, minutes(2))).toBeNull();
+		// B's list goes on by itself.
+		const another = await b.add({}, { daysIn: 1 });
+		expect(await nextCall(admin, urgent.id, 30, minutes(2))).toBe(another.id);
+		// Someone else's community gives nothing, as its list does.
+		expect(await nextCall(a.clinician, urgent.id, 30, minutes(2))).toBeNull();
 	});
 
 	it('drops a resident who self-reported in the slot, but not for a report from before it', async () => {
@@ -450,6 +481,36 @@ describe('the handover list', () => {
 });
 
 describe('the call screen', () => {
+	it('names the call just saved, with its needs, to the clinician who made it only', async () => {
+		const c = await community();
+		const s = await c.add({ name: '需求甲' });
+		const r = await recordCall(
+			c.clinician,
+			call(s.id, {
+				outcome: 'reached',
+				needs: { medicine: true, supplies: false, psychological: true, detail: '降压药' }
+			}),
+			null,
+			NOW
+		);
+		if (!r.ok) throw new Error(r.error);
+		expect(await savedCall(c.clinician, r.call.id)).toMatchObject({
+			callId: r.call.id,
+			stayId: s.id,
+			name: '需求甲',
+			outcome: 'reached',
+			communityId: c.site.id,
+			communityName: c.site.name,
+			// Psychological support is not something a delivery brings.
+			needs: [{ callId: r.call.id, kind: 'medicine', detail: '降压药', requested: false }]
+		});
+		const colleague = await makeStaff(tdb.db, 'clinician', [c.site.id]);
+		expect(await savedCall(colleague, r.call.id)).toBeNull();
+		expect(await savedCall(c.clinician, crypto.randomUUID())).toBeNull();
+		// A clinician moved off the community no longer sees it.
+		expect(await savedCall({ ...c.clinician, siteIds: [] }, r.call.id)).toBeNull();
+	});
+
 	it('shows the last readings, masked phone and the community’s own fever line for the trend', async () => {
 		const c = await community();
 		const s = await c.add({ phone: '13812345678' });

@@ -108,6 +108,28 @@ export type BulkInput = z.infer<typeof bulkSchema>;
 export const fromCallSchema = z.object({
 	callId: z.uuid(),
 	kind: z.enum(['medicine', 'supply']),
+	/**
+	 * The stay (call screen) or resident (resident record) the page was about: a call of anyone else is
+	 * not found there, even one in the user's scope.
+	 */
+	stayId: z.uuid().optional(),
+	residentId: z.uuid().optional(),
 	idempotencyKey: z.string().min(8).max(100)
 });
 export type FromCallInput = z.infer<typeof fromCallSchema>;
+
+/** The "request from this need" form on the resident record and the call screen: a call and a kind. */
+export const needFormSchema = fromCallSchema.pick({ callId: true, kind: true });
+
+/** A need noted on a call, as the pages list it: with whether it has become a request. */
+export interface CallNeed {
+	callId: string;
+	attemptedAt: Date;
+	timeZone: string;
+	kind: FromCallInput['kind'];
+	detail: string | null;
+	requested: boolean;
+}
+
+/** How the pages name one need of a call, in the action's answer and in their markup. */
+export const needKey = (n: { callId: string; kind: string }) => `${n.callId}:${n.kind}`;

@@ -1,14 +1,17 @@
 /**
- * The delivery step forms, shared by the worklist, the resident record and the resident's own page: each
- * posts the delivery, the version it showed and the step to its own action (guarded there), and gets
- * back either `{ stepDone }` or a 4xx with `{ stepError }` naming the delivery and the reason.
+ * The delivery forms several pages share, each posting to its own action (guarded there):
+ * - the step forms of the worklist, the resident record and the resident's own page: the delivery, the
+ *   version it showed and the step; back comes `{ stepDone }` or a 4xx with `{ stepError }` naming the
+ *   delivery and the reason;
+ * - "request from this need" on the resident record and the call screen: back comes `{ needDone }` or a
+ *   4xx with `{ needError }` naming the need and the reason.
  */
 import { createHash } from 'node:crypto';
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Principal } from '../domain/access';
 import { DELIVERY_STEPS } from '../domain/delivery';
-import { bulkSchema, stepSchema } from '../schemas/delivery';
+import { bulkSchema, fromCallSchema, needFormSchema, needKey, stepSchema } from '../schemas/delivery';
 import * as deliveries from './deliveries';
 
 const stepForm = z.object({
@@ -65,6 +68,32 @@ export async function bulkAction(event: RequestEvent, principal: Principal, site
 	const result = await deliveries.bulkStep(principal, siteId, input, event.getClientAddress());
 	if (!result.ok) return fail(400, { bulkError: result.error });
 	return { bulkDone: { step: input.step, ...result.value } };
+}
+
+/**
+ * "Request from this need", from the resident record (`{ residentId }`) or the call screen
+ * (`{ stayId }`): the need of a call of that resident or stay becomes a request. The use case keys the
+ * request by call and kind, so pressing twice, or on two pages, makes one request.
+ */
+export async function needAction(
+	event: RequestEvent,
+	principal: Principal,
+	page: { residentId: string } | { stayId: string }
+) {
+	const parsed = needFormSchema.safeParse(Object.fromEntries(await event.request.formData()));
+	if (!parsed.success) return fail(400, { needError: 'bad_form', needKey: null });
+	const input = fromCallSchema.parse({
+		...parsed.data,
+		...page,
+		idempotencyKey: deliveries.fromCallKey(parsed.data.callId, parsed.data.kind)
+	});
+	const result = await deliveries.requestFromCall(principal, input, event.getClientAddress());
+	if (!result.ok)
+		return fail(result.error === 'not_found' ? 404 : 400, {
+			needError: result.error,
+			needKey: needKey(parsed.data)
+		});
+	return { needDone: { ...parsed.data, key: needKey(parsed.data), deliveryId: result.value.deliveryId } };
 }
 
 /**

@@ -238,6 +238,8 @@ const MATRIX: Record<string, Spec> = {
 	'POST /clinician/calls/[stayId]?/reveal': callScoped('?/reveal', { form: {} }),
 	'POST /clinician/calls/[stayId]?/save': callScoped('?/save', { form: {} }),
 	'POST /clinician/calls/[stayId]?/correctPhone': callScoped('?/correctPhone', { form: {} }),
+	// An empty form: refused with 400 before anything changes.
+	'POST /clinician/calls/[stayId]?/requestFromNeed': callScoped('?/requestFromNeed', { form: {} }),
 	'GET /clinician/calls/handover': only(['admin', 'clinician'], '/clinician/calls/handover'),
 	'GET /me': only(['resident'], '/me'),
 	'POST /me?/report': only(['resident'], '/me?/report', { form: {} }),

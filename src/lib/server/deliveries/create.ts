@@ -6,12 +6,13 @@
  * - a resident asks for necessities or their regular medicines on their page;
  * - a need noted on a phone call becomes a request in one click.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Principal } from '../../domain/access';
 import { allergyMatches, type AllergyMatch } from '../../domain/allergy';
 import { mayTake, type DeliveryKind } from '../../domain/delivery';
 import {
 	COMMON_SUPPLIES,
+	type CallNeed,
 	type DeliveryItem,
 	type FromCallInput,
 	type MedicineRequestInput,
@@ -115,7 +116,8 @@ async function once(key: string, work: (tx: DbOrTx) => Promise<Created>): Promis
 	} catch (e) {
 		if (e instanceof DeliveryRefusal) return { ok: false, error: e.code, detail: e.detail };
 		const c = pgConstraint(e);
-		if (c === 'deliveries_idempotency_key') {
+		// Two presses at once of a call's need trip either key; the one that landed answers both.
+		if (c === 'deliveries_idempotency_key' || c === 'deliveries_call_kind_key') {
 			const again = await replayOf(key);
 			if (again) return { ok: true, replayed: true, value: { deliveryId: again.id, status: again.status } };
 		}
@@ -251,9 +253,36 @@ export async function requestMedicine(
 /** The key of the request a call's need becomes: the same need asked twice is one request. */
 export const fromCallKey = (callId: string, kind: string) => `call-need:${callId}:${kind}`;
 
+/** The call a need was noted on, with its stay; null when it is not one the principal may reach there. */
+async function callFor(tx: DbOrTx, principal: Principal, input: FromCallInput) {
+	const [call] = await tx
+		.select({
+			needs: t.calls.needs,
+			stay: {
+				id: t.stays.id,
+				siteId: t.stays.siteId,
+				residentId: t.stays.residentId,
+				status: t.stays.status
+			}
+		})
+		.from(t.calls)
+		.innerJoin(t.stays, eq(t.stays.id, t.calls.stayId))
+		.where(eq(t.calls.id, input.callId));
+	if (
+		!call ||
+		principal.role === 'resident' ||
+		!inScope(principal, call.stay) ||
+		(input.stayId && input.stayId !== call.stay.id) ||
+		(input.residentId && input.residentId !== call.stay.residentId)
+	)
+		return null;
+	return call;
+}
+
 /**
  * "Request from this need": a call that noted a medicine or supplies need becomes a request, with the
- * clinician's words as its note. Once per call and kind, however often it is pressed.
+ * clinician's words as its note. Once per call and kind, however often and from whichever page (the
+ * resident record, the call screen) it is pressed.
  */
 export async function requestFromCall(
 	principal: Principal,
@@ -262,22 +291,12 @@ export async function requestFromCall(
 	now = new Date()
 ): Promise<DeliveryResult<Created>> {
 	const key = fromCallKey(input.callId, input.kind);
+	// Looked at before a replay too: someone else's call, or one that is not of the page's stay or
+	// resident, is not found whether or not its need was requested before.
+	if (!(await callFor(db(), principal, input))) return { ok: false, error: 'not_found' };
 	return once(key, async (tx) => {
-		const [call] = await tx
-			.select({
-				needs: t.calls.needs,
-				stay: {
-					id: t.stays.id,
-					siteId: t.stays.siteId,
-					residentId: t.stays.residentId,
-					status: t.stays.status
-				}
-			})
-			.from(t.calls)
-			.innerJoin(t.stays, eq(t.stays.id, t.calls.stayId))
-			.where(eq(t.calls.id, input.callId));
-		if (!call || principal.role === 'resident' || !inScope(principal, call.stay))
-			throw new DeliveryRefusal('not_found');
+		const call = await callFor(tx, principal, input);
+		if (!call) throw new DeliveryRefusal('not_found');
 		if (call.stay.status !== 'active') throw new DeliveryRefusal('stay_ended');
 		const needs = call.needs as { medicine?: boolean; supplies?: boolean; detail?: string };
 		const noted = input.kind === 'medicine' ? needs.medicine : needs.supplies;
@@ -301,8 +320,8 @@ export async function requestFromCall(
 	});
 }
 
-/** Needs noted on the resident's calls (active stay), each with the request it became, if any. */
-export async function callNeeds(residentId: string) {
+/** The medicine and supply needs of the calls `where` picks (newest first), each with its request, if any. */
+async function needsOf(where: SQL | undefined): Promise<CallNeed[]> {
 	const rows = await db()
 		.select({
 			callId: t.calls.id,
@@ -313,22 +332,22 @@ export async function callNeeds(residentId: string) {
 		.from(t.calls)
 		.innerJoin(t.stays, eq(t.stays.id, t.calls.stayId))
 		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
-		.where(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')))
+		.where(
+			and(where, sql`(${t.calls.needs}->>'medicine' = 'true' or ${t.calls.needs}->>'supplies' = 'true')`)
+		)
 		.orderBy(desc(t.calls.attemptedAt))
 		.limit(50);
+	if (!rows.length) return [];
 	const made = await db()
-		.select({ callId: t.deliveries.callId, kind: t.deliveries.kind, status: t.deliveries.status })
+		.select({ callId: t.deliveries.callId, kind: t.deliveries.kind })
 		.from(t.deliveries)
-		.innerJoin(t.stays, eq(t.stays.id, t.deliveries.stayId))
-		.where(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')));
-	const out: {
-		callId: string;
-		attemptedAt: Date;
-		timeZone: string;
-		kind: 'medicine' | 'supply';
-		detail: string | null;
-		requested: boolean;
-	}[] = [];
+		.where(
+			inArray(
+				t.deliveries.callId,
+				rows.map((r) => r.callId)
+			)
+		);
+	const out: CallNeed[] = [];
 	for (const r of rows) {
 		const n = r.needs as { medicine?: boolean; supplies?: boolean; detail?: string };
 		for (const kind of ['medicine', 'supply'] as const) {
@@ -344,4 +363,14 @@ export async function callNeeds(residentId: string) {
 		}
 	}
 	return out;
+}
+
+/** Needs noted on the resident's calls (active stay), each with the request it became, if any. */
+export function callNeeds(residentId: string): Promise<CallNeed[]> {
+	return needsOf(and(eq(t.stays.residentId, residentId), eq(t.stays.status, 'active')));
+}
+
+/** The needs one call noted, while its stay is active (the call screen's "just saved"). */
+export function needsOfCall(callId: string): Promise<CallNeed[]> {
+	return needsOf(and(eq(t.calls.id, callId), eq(t.stays.status, 'active')));
 }

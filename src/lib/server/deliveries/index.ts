@@ -1,8 +1,10 @@
 /** Medicine and supply deliveries: requests, their steps, worklists and the overdue rule. */
+export type { CallNeed } from '../../schemas/delivery';
 export type { DeliveryError, DeliveryResult } from './common';
 export {
 	callNeeds,
 	fromCallKey,
+	needsOfCall,
 	prescribe,
 	requestFromCall,
 	requestMedicine,

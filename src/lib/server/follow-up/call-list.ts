@@ -416,3 +416,25 @@ export function nextInList(list: CallList, afterStayId: string | null): string |
 	const rest = list.calls.filter((c) => c.stayId !== afterStayId);
 	return rest[0]?.stayId ?? null;
 }
+
+/**
+ * "Save and next": the first resident still owed a call on the list the clinician was working, after the
+ * stay just called. That list is the stay's own community's in its current slot, in the call list's
+ * order (`orderWorklist`); only that community's list is built, never every community the principal
+ * follows (an admin's are the whole city). Null when nobody else is callable now: the list is done, or
+ * the rest are waiting for their retry.
+ */
+export async function nextCall(
+	principal: Principal,
+	afterStayId: string,
+	retryMinutes: number,
+	now = new Date()
+): Promise<string | null> {
+	const [stay] = await db()
+		.select({ communityId: t.stays.siteId })
+		.from(t.stays)
+		.where(eq(t.stays.id, afterStayId));
+	if (!stay) return null;
+	const list = await callList(principal, { communityId: stay.communityId }, retryMinutes, now);
+	return list ? nextInList(list, afterStayId) : null;
+}

@@ -1,8 +1,13 @@
-/** What the call screen shows about the resident being called: trimmed, the phone masked. */
-import { desc, eq } from 'drizzle-orm';
-import { thresholdsOfSettings } from '../../domain/alert-rules';
+/**
+ * What the call screen shows: the resident being called (trimmed, the phone masked), and the call the
+ * clinician saved just before, with the needs it noted.
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import { can, type Principal } from '../../domain/access';
+import { thresholdsOfSettings, type CallOutcome } from '../../domain/alert-rules';
 import { callSlotOf, ageOnDate, riskFactors } from '../../domain/follow-up';
 import { maskPhone } from '../../domain/phone';
+import { needsOfCall, type CallNeed } from '../deliveries';
 import { db } from '../db';
 import * as t from '../db/schema';
 import { currentMode } from './call-list';
@@ -68,4 +73,41 @@ export async function callSubject(stayId: string, now = new Date()) {
 		feverLine: thresholdsOfSettings(row.siteSettings).fever,
 		lastReadings: last
 	};
+}
+
+export interface SavedCall {
+	callId: string;
+	stayId: string;
+	name: string;
+	outcome: CallOutcome;
+	communityId: string;
+	communityName: string;
+	communityNameEn: string | null;
+	/** Its medicine and supply needs, while the stay is active, each with whether it became a request. */
+	needs: CallNeed[];
+}
+
+/**
+ * The call the principal just saved ("save and next" passes its id on): whose it was, its outcome and the
+ * needs it noted, so they can become delivery requests without going back. Null for a call that is not
+ * theirs or no longer in their scope.
+ */
+export async function savedCall(principal: Principal, callId: string): Promise<SavedCall | null> {
+	const [row] = await db()
+		.select({
+			callId: t.calls.id,
+			stayId: t.calls.stayId,
+			outcome: t.calls.outcome,
+			name: t.residents.name,
+			communityId: t.stays.siteId,
+			communityName: t.sites.name,
+			communityNameEn: t.sites.nameEn
+		})
+		.from(t.calls)
+		.innerJoin(t.stays, eq(t.stays.id, t.calls.stayId))
+		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
+		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
+		.where(and(eq(t.calls.id, callId), eq(t.calls.clinicianId, principal.userId)));
+	if (!row || !can(principal, 'stay:write', { siteId: row.communityId })) return null;
+	return { ...row, needs: await needsOfCall(callId) };
 }

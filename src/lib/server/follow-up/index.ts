@@ -3,6 +3,7 @@ export {
 	callList,
 	communitiesOf,
 	handoverList,
+	nextCall,
 	nextInList,
 	type CallList,
 	type CallRow,
@@ -10,4 +11,4 @@ export {
 } from './call-list';
 export { callHistory, myDay, noteSummary, type CallHistoryEntry, type MyDay } from './history';
 export { readingKeyOf, recordCall, recordCallInTx, type RecordCallResult } from './record-call';
-export { callSubject } from './call-screen';
+export { callSubject, savedCall, type SavedCall } from './call-screen';

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { pageOfList } from '$lib/domain/follow-up';
 import { communityFilterOf, listPageOf } from '$lib/schemas/call';
 import { appConfig } from '$lib/server/app';
-import { requireRole } from '$lib/server/auth/guard';
+import { requireRole, UUID_PATTERN } from '$lib/server/auth/guard';
 import * as clock from '$lib/server/clock';
 import * as followUp from '$lib/server/follow-up';
 import type { PageServerLoad } from './$types';
@@ -39,8 +39,12 @@ export const load: PageServerLoad = async (event) => {
 	});
 	const timeZone = list.communities[0]?.timeZone ?? 'Asia/Shanghai';
 	// The whole list is counted and ordered; a page of it is rendered, so a community of thousands of
-	// home isolators opens as fast as a small one. "Save and next" on the call screen follows the whole list.
+	// home isolators opens as fast as a small one. "Save and next" on the call screen follows the whole list
+	// of the called resident's community.
 	const shown = pageOfList(list.calls, list.waiting, listPageOf(event.url));
+	// Back from the last call of a community's list ("save and next" with nobody left): that call, with
+	// its needs, so they can still become requests here.
+	const saved = event.url.searchParams.get('saved');
 	return {
 		communities: list.communities.map((c) => ({ id: c.id, name: c.name, nameEn: c.nameEn })),
 		communityId: list.communityId,
@@ -54,6 +58,7 @@ export const load: PageServerLoad = async (event) => {
 		from: shown.from,
 		listed: list.calls.length + list.waiting.length,
 		calls: shown.calls.map(trim),
-		waiting: shown.waiting.map(trim)
+		waiting: shown.waiting.map(trim),
+		saved: saved && UUID_PATTERN.test(saved) ? await followUp.savedCall(principal, saved) : null
 	};
 };

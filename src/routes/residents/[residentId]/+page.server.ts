@@ -14,7 +14,7 @@ import * as residents from '$lib/server/residents';
 import type { Actions, PageServerLoad } from './$types';
 import * as deliveryForms from './deliveries.server';
 import * as stayActions from './stay-actions.server';
-import { stepAction } from '$lib/server/delivery-forms';
+import { needAction, stepAction } from '$lib/server/delivery-forms';
 
 export const load: PageServerLoad = async (event) => {
 	const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:read');
@@ -121,7 +121,7 @@ export const actions: Actions = {
 		return stepAction(event, principal);
 	},
 	requestFromNeed: async (event) => {
-		const { principal } = await requireResident(event, event.params.residentId, 'stay:write');
-		return deliveryForms.needAction(event, principal);
+		const { principal, residentId } = await requireResident(event, event.params.residentId, 'stay:write');
+		return needAction(event, principal, { residentId });
 	}
 };

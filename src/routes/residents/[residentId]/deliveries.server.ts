@@ -1,15 +1,15 @@
 /**
  * The resident record's deliveries: the list, the prescribing form and the needs noted on calls, and
- * the validate → use case → answer step of their actions. The action entries in +page.server.ts call
- * the guard first and then these.
+ * the validate → use case → answer step of prescribing. The action entries in +page.server.ts call the
+ * guard first and then these ("request from this need" is shared with the call screen, in
+ * $lib/server/delivery-forms).
  */
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { message, setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import { z } from 'zod';
 import type { Principal } from '$lib/domain/access';
 import { m } from '$lib/paraglide/messages';
-import { emptyItem, fromCallSchema, prescribeSchema } from '$lib/schemas/delivery';
+import { emptyItem, prescribeSchema } from '$lib/schemas/delivery';
 import * as deliveries from '$lib/server/deliveries';
 import { answered } from '$lib/server/delivery-forms';
 
@@ -39,16 +39,4 @@ export async function prescribeAction(event: RequestEvent, principal: Principal,
 		return setError(form, '', result.error);
 	}
 	return message(await answered(freshPrescription()), m.dlv_prescribed());
-}
-
-const needForm = z.object({ callId: z.uuid(), kind: z.enum(['medicine', 'supply']) });
-
-export async function needAction(event: RequestEvent, principal: Principal) {
-	const parsed = needForm.safeParse(Object.fromEntries(await event.request.formData()));
-	if (!parsed.success) return fail(400, { needError: 'bad_form' });
-	// The use case keys the request by call and kind: pressing twice makes one request.
-	const input = fromCallSchema.parse({ ...parsed.data, idempotencyKey: `need:${parsed.data.callId}` });
-	const result = await deliveries.requestFromCall(principal, input, event.getClientAddress());
-	if (!result.ok) return fail(result.error === 'not_found' ? 404 : 400, { needError: result.error });
-	return { needDone: parsed.data };
 }

@@ -2,24 +2,41 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { rareTailFields } from '$lib/domain/vitals';
-import { callFormSchema, callFromForm } from '$lib/schemas/call';
+import { callFormSchema, callFromForm, communityFilterSchema } from '$lib/schemas/call';
 import { appConfig } from '$lib/server/app';
-import { requireRole, requireStay } from '$lib/server/auth/guard';
+import { requireRole, requireStay, UUID_PATTERN } from '$lib/server/auth/guard';
 import * as clock from '$lib/server/clock';
+import * as deliveries from '$lib/server/deliveries';
+import { needAction } from '$lib/server/delivery-forms';
 import * as followUp from '$lib/server/follow-up';
 import * as phoneForms from '$lib/server/phone-form';
 import * as residents from '$lib/server/residents';
 import type { Actions, PageServerLoad } from './$types';
 
+/** The call list's community filter, when the clinician came from a filtered list; else nothing. */
+const listFilterOf = (value: string | null) => {
+	const parsed = communityFilterSchema.safeParse({ communityId: value ?? '' });
+	return parsed.success ? (parsed.data.communityId ?? null) : null;
+};
+
 export const load: PageServerLoad = async (event) => {
 	requireRole(event, 'clinician', 'admin');
-	const { stayId } = await requireStay(event, event.params.stayId, 'stay:write');
+	const { principal, stayId } = await requireStay(event, event.params.stayId, 'stay:write');
 	const subject = await followUp.callSubject(stayId, clock.now());
 	if (!subject) error(404, 'Not found');
 	const form = await superValidate(zod4(callFormSchema), { id: 'call' });
 	form.data.idempotencyKey = crypto.randomUUID();
 	const phoneForm = subject.phoneFlagged ? await phoneForms.phoneForm(subject.residentVersion) : null;
-	return { subject, form, phoneForm };
+	// The call saved just before ("save and next"), with its needs; and this resident's own needs.
+	const saved = event.url.searchParams.get('saved');
+	return {
+		subject,
+		form,
+		phoneForm,
+		listCommunityId: listFilterOf(event.url.searchParams.get('communityId')),
+		saved: saved && UUID_PATTERN.test(saved) ? await followUp.savedCall(principal, saved) : null,
+		needs: subject.active ? await deliveries.callNeeds(subject.residentId) : []
+	};
 };
 
 export const actions: Actions = {
@@ -47,7 +64,8 @@ export const actions: Actions = {
 	save: async (event) => {
 		requireRole(event, 'clinician', 'admin');
 		const { principal, stayId } = await requireStay(event, event.params.stayId, 'stay:write');
-		const form = await superValidate(event.request, zod4(callFormSchema), { id: 'call' });
+		const body = await event.request.formData();
+		const form = await superValidate(body, zod4(callFormSchema), { id: 'call' });
 		if (!form.valid) return fail(400, { form });
 		if (!form.data.outcome) {
 			setError(form, 'outcome', 'call_outcome_required');
@@ -67,9 +85,19 @@ export const actions: Actions = {
 		const now = clock.now();
 		const result = await followUp.recordCall(principal, input.data, event.getClientAddress(), now);
 		if (!result.ok) return setError(form, '', result.error);
-		// Save and next: the first resident still owed a call, or the list when nobody is.
-		const list = await followUp.callList(principal, {}, appConfig().CALL_RETRY_MINUTES, now);
-		const next = list && followUp.nextInList(list, stayId);
-		redirect(303, next ? `/clinician/calls/${next}` : '/clinician/calls');
+		// Save and next: the next resident still owed a call on this community's list, or back to the list
+		// when nobody is. Either page names the call just saved, so its needs can become requests there;
+		// the list's community filter, if the clinician came from a filtered list, goes along.
+		const next = await followUp.nextCall(principal, stayId, appConfig().CALL_RETRY_MINUTES, now);
+		const query = new URLSearchParams();
+		const filter = listFilterOf(String(body.get('listCommunityId') ?? ''));
+		if (filter) query.set('communityId', filter);
+		query.set('saved', result.call.id);
+		redirect(303, `${next ? `/clinician/calls/${next}` : '/clinician/calls'}?${query}`);
+	},
+	requestFromNeed: async (event) => {
+		requireRole(event, 'clinician', 'admin');
+		const { principal, stayId } = await requireStay(event, event.params.stayId, 'stay:write');
+		return needAction(event, principal, { stayId });
 	}
 };
