@@ -101,7 +101,8 @@ export function verifyTotp(key: Uint8Array, code: string, now = new Date()): boo
  * key opens fails every code, and says so in the log (the user id and why, never the value): the key
  * was lost or changed, and the user needs a recovery code or an admin's reset.
  */
-function verifyStoredTotp(user: { id: string; totpKey: string }, code: string, now: Date): boolean {
+function verifyStoredTotp(user: { id: string; totpKey: string | null }, code: string, now: Date): boolean {
+	if (!user.totpKey) return false;
 	let key: Uint8Array;
 	try {
 		key = openTotpKey(user.id, user.totpKey);
@@ -260,7 +261,7 @@ export async function verifySecondFactor(
 	if (!user?.totpKey) return { ok: false, error: 'not_enrolled' };
 	const result = await db.transaction(async (tx) => {
 		if (input.kind === 'totp') {
-			if (!verifyStoredTotp({ id: user.id, totpKey: user.totpKey! }, input.code, now)) return null;
+			if (!verifyStoredTotp(user, input.code, now)) return null;
 		} else {
 			// Used up atomically: two tabs posting the same code get one sign-in.
 			const used = await tx
@@ -305,8 +306,7 @@ export async function regenerateRecoveryCodes(
 ): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; error: 'code_invalid' | 'not_enrolled' }> {
 	const [user] = await db.select().from(t.users).where(eq(t.users.id, principal.userId));
 	if (!user?.totpKey) return { ok: false, error: 'not_enrolled' };
-	if (!verifyStoredTotp({ id: user.id, totpKey: user.totpKey }, code, now))
-		return { ok: false, error: 'code_invalid' };
+	if (!verifyStoredTotp(user, code, now)) return { ok: false, error: 'code_invalid' };
 	return db.transaction(async (tx) => {
 		const recoveryCodes = await replaceRecoveryCodes(tx, user.id, now);
 		await audit(tx, {
@@ -362,8 +362,7 @@ export async function disableOwn(
 	if (!status?.enrolled) return { ok: false, error: 'not_enrolled' };
 	if (status.required) return { ok: false, error: 'required' };
 	const [user] = await db.select().from(t.users).where(eq(t.users.id, principal.userId));
-	if (!verifyStoredTotp({ id: user!.id, totpKey: user!.totpKey! }, code, now))
-		return { ok: false, error: 'code_invalid' };
+	if (!verifyStoredTotp(user!, code, now)) return { ok: false, error: 'code_invalid' };
 	await disable(db, principal, principal.userId, ip, now);
 	return { ok: true };
 }
