@@ -21,6 +21,7 @@ import {
 	sleep,
 	startServer,
 	tail,
+	TOTP_ENCRYPTION_KEY,
 	type Cluster,
 	type Server
 } from './harness';
@@ -122,7 +123,13 @@ async function main() {
 	cluster = await createCluster('crash');
 	const url = await createDatabase(cluster, 'crash');
 	const port = await freePort();
-	const env = { DATABASE_URL: url, PORT: String(port), DEMO_SEED: 'on', SCHEDULER: 'off' };
+	const env = {
+		DATABASE_URL: url,
+		TOTP_ENCRYPTION_KEY,
+		PORT: String(port),
+		DEMO_SEED: 'on',
+		SCHEDULER: 'off'
+	};
 	server = await startServer(env);
 	const base = () => `http://127.0.0.1:${port}`;
 	const token = await demoDeviceToken(url);
@@ -302,6 +309,19 @@ async function main() {
 	} finally {
 		await admin.end();
 	}
+
+	// Without the key for second-factor secrets, a production server on PostgreSQL does not start either.
+	const keyless = await startServer(
+		{ ...env, TOTP_ENCRYPTION_KEY: '', DEMO_SEED: 'off', PORT: String(await freePort()) },
+		{ wait: false }
+	);
+	const keylessCode = await Promise.race([keyless.exited, sleep(60_000).then(() => 'running' as const)]);
+	if (keylessCode === 'running') await keyless.kill('SIGKILL');
+	checks.ok(
+		keylessCode !== 'running' && keylessCode !== 0 && keyless.output().includes('TOTP_ENCRYPTION_KEY'),
+		'the server refuses to start on PostgreSQL without TOTP_ENCRYPTION_KEY, and says so',
+		tail(keyless.output(), 5)
+	);
 	console.log(`# test:crash took ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

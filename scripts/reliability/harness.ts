@@ -4,6 +4,7 @@
  * print one line each and a closing count.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,12 @@ import postgres from 'postgres';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+/**
+ * The key for second-factor secrets (TOTP_ENCRYPTION_KEY), required with DATABASE_URL in production:
+ * one per run, shared by every server of the run as an operator's servers share theirs.
+ */
+export const TOTP_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 export function sleep(ms: number) {
 	return new Promise((r) => setTimeout(r, ms));

@@ -22,6 +22,7 @@ import {
 	sleep,
 	startServer,
 	tail,
+	TOTP_ENCRYPTION_KEY,
 	type Cluster,
 	type Server
 } from './harness';
@@ -164,6 +165,7 @@ async function main() {
 	const origin = `http://127.0.0.1:${lb}`;
 	const common = {
 		DATABASE_URL: url,
+		TOTP_ENCRYPTION_KEY,
 		ORIGIN: origin,
 		ADDRESS_HEADER: 'X-Forwarded-For',
 		XFF_DEPTH: '1',

@@ -2,6 +2,7 @@
  * Server start: settings, database, migrations, demo seed, and the printed welcome. Runs once per
  * process from the `init` hook (never at import time: `vite build` imports server modules).
  */
+import { loadTotpKeyring, sealStoredTotpKeys, useTotpKeyring } from './auth/totp-secrets';
 import { useTestClock } from './clock';
 import { loadConfig, type Config } from './config';
 import { database, migrate, openDatabase, useDatabase, type Database } from './db';
@@ -26,6 +27,20 @@ export function startApp(env: Record<string, string | undefined>): Promise<Datab
 
 async function start(env: Record<string, string | undefined>): Promise<Database> {
 	config = loadConfig(env);
+	// Before anything opens: a server without the key for second-factor secrets refuses to start.
+	const totpKeys = loadTotpKeyring(config);
+	useTotpKeyring(totpKeys.keyring);
+	for (const warning of totpKeys.warnings) log.warn(warning);
+	// The key's id only (a fingerprint): every server of a deployment must show the same one.
+	log.info(
+		{
+			keyId: totpKeys.keyring.currentId,
+			source: totpKeys.source,
+			file: totpKeys.file,
+			created: totpKeys.created
+		},
+		totpKeys.created ? 'second-factor key made: keep a copy apart from the backups' : 'second-factor key'
+	);
 	useTestClock(config.TEST_CLOCK_FILE);
 	if (config.TEST_CLOCK_FILE) log.warn('test clock on: follow-up pages read their time from TEST_CLOCK_FILE');
 	const db = await openDatabase({
@@ -52,6 +67,17 @@ async function start(env: Record<string, string | undefined>): Promise<Database>
 		const made = await seedIfEmpty(db.db);
 		if (made) log.info({ residents: made.residents, readings: made.readings }, 'demo data seeded');
 	}
+	// Second-factor secrets stored before encryption (or the demo's, just seeded), or sealed with a key
+	// since rotated, are sealed with the current key.
+	const sealed = await sealStoredTotpKeys(db.db, totpKeys.keyring);
+	if (sealed.sealed || sealed.resealed)
+		log.info({ ...sealed, keyId: totpKeys.keyring.currentId }, 'second-factor secrets encrypted');
+	if (sealed.unreadable)
+		log.error(
+			{ users: sealed.unreadable, keyIds: totpKeys.keyring.ids },
+			'second-factor secrets that no configured key opens: set the key that sealed them in ' +
+				'TOTP_ENCRYPTION_OLD_KEYS, or reset those users’ second factor'
+		);
 	const logins = await demoLogins(db.db);
 	if (logins)
 		console.log(formatLogins(config.ORIGIN ?? 'http://localhost:3000', logins, await demoDevice(db.db)));

@@ -4,6 +4,9 @@
  * time, so one build serves every environment.
  */
 import { z } from 'zod';
+import { decodeKey } from './auth/secret-box';
+
+const KEY_HINT = '32 random bytes in base64, e.g. from `openssl rand -base64 32`';
 
 const schema = z.object({
 	/** A real PostgreSQL; without it the embedded PGlite database in PGLITE_DIR is used. */
@@ -42,6 +45,25 @@ const schema = z.object({
 		.trim()
 		.regex(/^[0-9-]{3,20}$/, 'PSYCH_SUPPORT_LINE must be a phone number')
 		.default('12356'),
+	/**
+	 * The key that encrypts staff's second-factor (TOTP) secrets in the database. Unset: a key generated
+	 * into the data folder beside PGLITE_DIR; required with DATABASE_URL in production (see totp-secrets.ts).
+	 */
+	TOTP_ENCRYPTION_KEY: z
+		.string()
+		.trim()
+		.refine((v) => v === '' || decodeKey(v) !== null, `TOTP_ENCRYPTION_KEY must be ${KEY_HINT}`)
+		.transform((v) => v || undefined)
+		.optional(),
+	/** Earlier keys, comma-separated, still read after a rotation (values they sealed are re-sealed at start). */
+	TOTP_ENCRYPTION_OLD_KEYS: z
+		.string()
+		.optional()
+		.transform((v) => (v ?? '').split(/[\s,]+/).filter(Boolean))
+		.refine(
+			(keys) => keys.every((k) => decodeKey(k) !== null),
+			`each of TOTP_ENCRYPTION_OLD_KEYS must be ${KEY_HINT}`
+		),
 	/** The public URL (adapter-node reads it for form posts); we print it and use it in links. */
 	ORIGIN: z.string().trim().optional(),
 	/**

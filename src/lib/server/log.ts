@@ -25,7 +25,10 @@ const personal = [
 	'respRate',
 	'systolicBp',
 	'diastolicBp',
-	'symptoms'
+	'symptoms',
+	// Second-factor secrets (never logged on purpose; this catches a user row logged whole).
+	'totpKey',
+	'totpSecret'
 ];
 
 export const redactPaths = [

@@ -5,6 +5,8 @@
  */
 import postgres from 'postgres';
 import type { Logger } from 'drizzle-orm';
+import { randomKeyring } from '../../../src/lib/server/auth/secret-box';
+import { useTotpKeyring } from '../../../src/lib/server/auth/totp-secrets';
 import { migrate, openDatabase, useDatabase, type Database } from '../../../src/lib/server/db';
 
 export const engine = (process.env.TEST_ENGINE ?? 'pglite') as 'pglite' | 'postgres';
@@ -37,6 +39,8 @@ export async function createTestDatabase(options: { logger?: Logger } = {}): Pro
 	}
 	await migrate(database, './drizzle');
 	useDatabase(database);
+	// Second-factor secrets are sealed with a key of this file's own, as the server's lives in its settings.
+	useTotpKeyring(randomKeyring());
 	return {
 		...database,
 		async destroy() {

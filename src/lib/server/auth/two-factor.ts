@@ -17,8 +17,11 @@ import { DEFAULT_SECURITY_SETTINGS, twoFactorRequired, type SecuritySettings } f
 import { audit } from '../audit';
 import type { Db, DbOrTx } from '../db';
 import * as t from '../db/schema';
+import { log } from '../log';
+import { SecretBoxError } from './secret-box';
 import { createSession, generateSessionToken, invalidateSession } from './session';
 import { clearFailures, lockedFor, recordFailure, type ThrottleKey, ACCOUNT_LIMIT } from './throttle';
+import { openTotpKey, sealTotpKey } from './totp-secrets';
 
 export const TOTP_STEP_SECONDS = 30;
 export const TOTP_DIGITS = 6;
@@ -91,6 +94,27 @@ export function verifyTotp(key: Uint8Array, code: string, now = new Date()): boo
 	if (!/^\d{6}$/.test(otp)) return false;
 	const c = counterAt(now);
 	return [c - 1n, c, c + 1n].some((n) => verifyHOTP(key, n, TOTP_DIGITS, otp));
+}
+
+/**
+ * Checks a code against a user's stored secret (sealed, see totp-secrets.ts). A secret no configured
+ * key opens fails every code, and says so in the log (the user id and why, never the value): the key
+ * was lost or changed, and the user needs a recovery code or an admin's reset.
+ */
+function verifyStoredTotp(user: { id: string; totpKey: string | null }, code: string, now: Date): boolean {
+	if (!user.totpKey) return false;
+	let key: Uint8Array;
+	try {
+		key = openTotpKey(user.id, user.totpKey);
+	} catch (e) {
+		if (!(e instanceof SecretBoxError)) throw e;
+		log.error(
+			{ userId: user.id, reason: e.reason },
+			'a second-factor secret does not open with the configured TOTP_ENCRYPTION_KEY (or TOTP_ENCRYPTION_OLD_KEYS)'
+		);
+		return false;
+	}
+	return verifyTotp(key, code, now);
 }
 
 export function generateRecoveryCode(): string {
@@ -195,7 +219,7 @@ export async function enrol(
 		if (user.totpKey) return { ok: false as const, error: 'already_enrolled' as const };
 		await tx
 			.update(t.users)
-			.set({ totpKey: encodeHexLowerCase(key), totpEnabledAt: now, updatedAt: now })
+			.set({ totpKey: sealTotpKey(user.id, key), totpEnabledAt: now, updatedAt: now })
 			.where(eq(t.users.id, user.id));
 		const recoveryCodes = await replaceRecoveryCodes(tx, user.id, now);
 		// Other sessions were opened with the password alone: they end, this one carries on verified.
@@ -237,7 +261,7 @@ export async function verifySecondFactor(
 	if (!user?.totpKey) return { ok: false, error: 'not_enrolled' };
 	const result = await db.transaction(async (tx) => {
 		if (input.kind === 'totp') {
-			if (!verifyTotp(decodeHex(user.totpKey!), input.code, now)) return null;
+			if (!verifyStoredTotp(user, input.code, now)) return null;
 		} else {
 			// Used up atomically: two tabs posting the same code get one sign-in.
 			const used = await tx
@@ -282,7 +306,7 @@ export async function regenerateRecoveryCodes(
 ): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; error: 'code_invalid' | 'not_enrolled' }> {
 	const [user] = await db.select().from(t.users).where(eq(t.users.id, principal.userId));
 	if (!user?.totpKey) return { ok: false, error: 'not_enrolled' };
-	if (!verifyTotp(decodeHex(user.totpKey), code, now)) return { ok: false, error: 'code_invalid' };
+	if (!verifyStoredTotp(user, code, now)) return { ok: false, error: 'code_invalid' };
 	return db.transaction(async (tx) => {
 		const recoveryCodes = await replaceRecoveryCodes(tx, user.id, now);
 		await audit(tx, {
@@ -338,13 +362,18 @@ export async function disableOwn(
 	if (!status?.enrolled) return { ok: false, error: 'not_enrolled' };
 	if (status.required) return { ok: false, error: 'required' };
 	const [user] = await db.select().from(t.users).where(eq(t.users.id, principal.userId));
-	if (!verifyTotp(decodeHex(user!.totpKey!), code, now)) return { ok: false, error: 'code_invalid' };
+	if (!verifyStoredTotp(user!, code, now)) return { ok: false, error: 'code_invalid' };
 	await disable(db, principal, principal.userId, ip, now);
 	return { ok: true };
 }
 
-/** Seeds a known key (the demo admin's, documented as public). */
-export async function setTotpKey(db: DbOrTx, userId: string, key: Uint8Array, now = new Date()) {
+/**
+ * Seeds a known key: the demo admin's, public on purpose (README, printed at every start). It is written
+ * as a value from before encryption, so the seed needs no key (it runs in the test set-up and the bench
+ * as well as in the server), and the server seals it at its start like any such value
+ * (`sealStoredTotpKeys`). Never for a real secret: `enrol` seals those.
+ */
+export async function setPublicTotpKey(db: DbOrTx, userId: string, key: Uint8Array, now = new Date()) {
 	await db
 		.update(t.users)
 		.set({ totpKey: encodeHexLowerCase(key), totpEnabledAt: now })

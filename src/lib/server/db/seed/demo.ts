@@ -23,7 +23,7 @@ import { recordCallInTx } from '../../follow-up/record-call';
 import { recordReadingInTx } from '../../readings/record';
 import { issueAccessCode } from '../../auth/access-codes';
 import { hashPassword } from '../../auth/password';
-import { setTotpKey } from '../../auth/two-factor';
+import { setPublicTotpKey } from '../../auth/two-factor';
 import { seedDeviceToken } from '../../devices/tokens';
 import type { Db, Tx } from '../client';
 import * as t from '../schema';
@@ -366,7 +366,7 @@ async function seedInto(tx: Tx, now: Date, hashes: string[]): Promise<SeedSummar
 		)
 		.returning();
 	const userByName = new Map(userRows.map((u) => [u.username!, u]));
-	await setTotpKey(tx, userByName.get('admin')!.id, decodeBase32(DEMO_ADMIN_TOTP_SECRET), now);
+	await setPublicTotpKey(tx, userByName.get('admin')!.id, decodeBase32(DEMO_ADMIN_TOTP_SECRET), now);
 	const assignments = DEMO_ACCOUNTS.flatMap((a) =>
 		a.sites.map((code) => ({ userId: userByName.get(a.username)!.id, siteId: siteByCode.get(code)!.id }))
 	);
