@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 import { sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'devalue';
@@ -199,8 +200,12 @@ function startApp(): ChildProcess {
 		SCHEDULER: 'off',
 		DEMO_SEED: 'off'
 	};
-	if (benchUrl) env.DATABASE_URL = benchUrl;
-	else {
+	if (benchUrl) {
+		env.DATABASE_URL = benchUrl;
+		// Second-factor secrets are encrypted under a key PostgreSQL servers must be given. The bench city
+		// keeps one of its own, the same on every run of a seed, so `--reuse` finds its secrets readable.
+		env.TOTP_ENCRYPTION_KEY ??= createHash('sha256').update(`isolation-bench-${seed}`).digest('base64');
+	} else {
 		delete env.DATABASE_URL;
 		env.PGLITE_DIR = pgliteDir;
 	}
