@@ -19,6 +19,8 @@ declare global {
 			principal: Principal | null;
 			/** A password sign-in that still owes its second factor (only /login/2fa reads it). */
 			pendingSecondFactor: { sessionId: string; userId: string; username: string | null } | null;
+			/** Set when the request failed because the database could not be reached (answered 503). */
+			databaseUnavailable?: boolean;
 		}
 	}
 }

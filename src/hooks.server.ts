@@ -3,7 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { baseLocale } from '$lib/paraglide/runtime';
-import { startApp } from '$lib/server/app';
+import { requestStarted, startApp } from '$lib/server/app';
 import {
 	deleteSessionCookie,
 	SESSION_COOKIE,
@@ -11,11 +11,13 @@ import {
 	validateSessionToken
 } from '$lib/server/auth/session';
 import { twoFactorGate } from '$lib/domain/two-factor';
-import { db } from '$lib/server/db';
+import { database, db } from '$lib/server/db';
+import { outageWatch, unavailableCode } from '$lib/server/db/outage';
 import { offerDirectRoutes } from '$lib/server/direct-routes';
 import { log } from '$lib/server/log';
 import { refuseNul } from '$lib/server/nul-guard';
 import { applySecurityHeaders } from '$lib/server/security-headers';
+import { unavailableResponse } from '$lib/server/unavailable';
 
 export const init: ServerInit = async () => {
 	await startApp(env);
@@ -26,7 +28,14 @@ export const init: ServerInit = async () => {
 const requestContext: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = event.request.headers.get('x-request-id')?.slice(0, 64) || crypto.randomUUID();
 	const started = performance.now();
-	const response = await resolve(event);
+	// Counted until answered, so that at shutdown the database closes only after the last handler ended.
+	const done = requestStarted();
+	let response: Response;
+	try {
+		response = await resolve(event);
+	} finally {
+		done();
+	}
 	response.headers.set('x-request-id', event.locals.requestId);
 	// Paths only, never query strings or bodies: they can carry names, ID numbers or phones.
 	log.debug(
@@ -53,6 +62,24 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 		return copy;
 	}
 	return response;
+};
+
+/**
+ * While the database is out of reach every request that needs it gets a 503 at once (see db/outage.ts),
+ * and one that finds it out of reach (a session check here, a query in a page or endpoint) gets a 503
+ * instead of a 500. /healthz makes its own bounded round trip, and so tells when the database is back.
+ */
+const databaseOutage: Handle = async ({ event, resolve }) => {
+	if (event.url.pathname === '/healthz') return resolve(event);
+	const watch = outageWatch(database());
+	if (watch.isDown()) return unavailableResponse(event);
+	try {
+		const response = await resolve(event);
+		return event.locals.databaseUnavailable && response.status >= 500 ? unavailableResponse(event) : response;
+	} catch (e) {
+		if (watch.report(e, 'request')) return unavailableResponse(event);
+		throw e;
+	}
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -151,10 +178,29 @@ const locale: Handle = ({ event, resolve }) => {
 	});
 };
 
-export const handle = sequence(requestContext, securityHeaders, refuseNul, locale, sameOriginWrites, session);
+export const handle = sequence(
+	requestContext,
+	securityHeaders,
+	refuseNul,
+	locale,
+	databaseOutage,
+	sameOriginWrites,
+	session
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const errorId = crypto.randomUUID().slice(0, 8);
+	const code = unavailableCode(error);
+	if (code && outageWatch(database()).report(error, 'request')) {
+		// Answered 503 by `databaseOutage`; the outage itself is logged once. The code only: the driver's
+		// error names the failed statement and its parameters.
+		event.locals.databaseUnavailable = true;
+		log.debug(
+			{ errorId, requestId: event.locals.requestId, route: event.route.id, reason: code },
+			'database unavailable'
+		);
+		return { message, errorId };
+	}
 	if (status >= 500) {
 		log.error(
 			{ errorId, requestId: event.locals.requestId, route: event.route.id, err: error },

@@ -66,35 +66,61 @@ export function holdLive(): () => void {
 	};
 }
 
+/** How long to wait before opening the stream again after the server refused it (an outage, a deploy). */
+const REOPEN_MS = [3_000, 5_000, 10_000, 20_000, 30_000];
+
+function reloadAll() {
+	reload('app:alerts');
+	reload('app:stays');
+	reload('app:deliveries');
+}
+
+/**
+ * Opens the stream. The browser reconnects by itself when a stream drops, but gives up for good when
+ * the server answers the reconnection with an error (a 503 while the database is out of reach): then
+ * it is opened again here, a little later each time, until it is back.
+ */
+function open(url: string, failures = 0) {
+	const es = new EventSource(url);
+	source = es;
+	let dropped = failures > 0;
+	es.addEventListener('ready', () => {
+		failures = 0;
+		// Anything missed while the stream was down is picked up by one reload (not on the first
+		// connection: the page was just loaded, and a reload then would race the first click).
+		if (dropped) reloadAll();
+		live.connected = true;
+	});
+	es.addEventListener('alerts', () => reload('app:alerts'));
+	es.addEventListener('stays', () => reload('app:stays'));
+	es.addEventListener('deliveries', () => reload('app:deliveries'));
+	// The server listens again after losing its database: what changed meanwhile is read again.
+	es.addEventListener('resync', reloadAll);
+	es.addEventListener('error', () => {
+		if (live.connected) dropped = true;
+		live.connected = false;
+		if (es.readyState !== EventSource.CLOSED || source !== es) return;
+		const wait = REOPEN_MS[Math.min(failures, REOPEN_MS.length - 1)]!;
+		reopenTimer = setTimeout(() => {
+			reopenTimer = null;
+			if (source === es) open(url, failures + 1);
+		}, wait);
+	});
+}
+
+let reopenTimer: ReturnType<typeof setTimeout> | null = null;
+
 /** Starts listening (shared by every caller); returns the function that stops this caller's use. */
 export function connectLive(url = '/alerts/events'): () => void {
 	users++;
-	if (!source && typeof EventSource !== 'undefined') {
-		source = new EventSource(url);
-		let dropped = false;
-		source.addEventListener('ready', () => {
-			// Anything missed while the stream was down is picked up by one reload (not on the first
-			// connection: the page was just loaded, and a reload then would race the first click).
-			if (dropped) {
-				reload('app:alerts');
-				reload('app:stays');
-				reload('app:deliveries');
-			}
-			live.connected = true;
-		});
-		source.addEventListener('alerts', () => reload('app:alerts'));
-		source.addEventListener('stays', () => reload('app:stays'));
-		source.addEventListener('deliveries', () => reload('app:deliveries'));
-		source.addEventListener('error', () => {
-			if (live.connected) dropped = true;
-			live.connected = false;
-		});
-	}
+	if (!source && typeof EventSource !== 'undefined') open(url);
 	return () => {
 		users--;
 		if (users === 0 && source) {
 			source.close();
 			source = null;
+			if (reopenTimer) clearTimeout(reopenTimer);
+			reopenTimer = null;
 			live.connected = false;
 		}
 	};

@@ -8,12 +8,49 @@ import { loadConfig, type Config } from './config';
 import { database, migrate, openDatabase, useDatabase, type Database } from './db';
 import { assertDurable, UnsafeDatabaseError } from './db/durability';
 import { demoDevice, demoLogins, formatLogins, seedIfEmpty } from './db/seed';
+import { outageWatch } from './db/outage';
+import { endEventStreams } from './live';
 import { log } from './log';
 import { startRetention } from './retention';
 import { startScheduler } from './scheduler';
 
 let started: Promise<Database> | null = null;
 let config: Config | null = null;
+
+/** Requests whose handlers are running (counted by the first hook), and who waits for them to end. */
+let inFlight = 0;
+let onIdle: (() => void) | null = null;
+
+/** Counts a request from the moment the hooks see it; call the returned function when it is answered. */
+export function requestStarted(): () => void {
+	inFlight++;
+	let done = false;
+	return () => {
+		if (done) return;
+		done = true;
+		inFlight--;
+		if (inFlight === 0) onIdle?.();
+	};
+}
+
+/** Resolves when no request handler runs any more, or after `ms` at the latest. */
+function handlersDone(ms: number): Promise<void> {
+	if (inFlight === 0) return Promise.resolve();
+	return new Promise((resolve) => {
+		const timer = setTimeout(finish, ms);
+		function finish() {
+			clearTimeout(timer);
+			onIdle = null;
+			resolve();
+		}
+		onIdle = finish;
+	});
+}
+
+/** How long the handlers of requests cut off at SHUTDOWN_TIMEOUT may still run before the database closes. */
+const HANDLER_GRACE_MS = 5_000;
+/** After the database closed, the process exits even if something (a stray timer) still holds it. */
+const EXIT_GRACE_MS = 3_000;
 
 export function appConfig(): Config {
 	if (!config) throw new Error('The app has not started');
@@ -92,11 +129,28 @@ async function start(env: Record<string, string | undefined>): Promise<Database>
 	// Retention runs wherever the scheduler does (SCHEDULER=off servers leave both to another server).
 	const retention = config.SCHEDULER === 'on' ? startRetention(db, config.RETENTION_DAYS) : null;
 
+	// Shutdown (SIGTERM, SIGINT): adapter-node stops accepting connections, lets the requests in flight
+	// finish (up to SHUTDOWN_TIMEOUT, then cuts the connections) and emits `sveltekit:shutdown` once every
+	// connection is closed. Live streams never end by themselves, so they are ended at the signal, and the
+	// database closes last, once no handler can still be using it.
+	const onSignal = () => {
+		const streams = endEventStreams();
+		log.info({ streams, inFlight }, 'shutting down: finishing the requests in flight');
+	};
+	process.once('SIGTERM', onSignal);
+	process.once('SIGINT', onSignal);
 	process.once('sveltekit:shutdown', () => {
-		// Let a running tick finish before the connections close.
-		void Promise.all([scheduler?.stop(), retention?.stop()])
-			.then(() => database().close())
-			.catch(() => {});
+		void (async () => {
+			// Connections cut at SHUTDOWN_TIMEOUT leave their handlers running; give them a moment.
+			await handlersDone(HANDLER_GRACE_MS);
+			// Let a running tick finish before the connections close.
+			await Promise.all([scheduler?.stop(), retention?.stop()]);
+			outageWatch(db).stop();
+			await database().close();
+			log.info('shut down');
+		})()
+			.catch((err: unknown) => log.error({ err }, 'shutdown failed'))
+			.finally(() => setTimeout(() => process.exit(process.exitCode ?? 0), EXIT_GRACE_MS).unref());
 	});
 	return db;
 }

@@ -1,5 +1,5 @@
 import { database } from './db';
-import { log } from './log';
+import { boundedPing, outageWatch } from './db/outage';
 
 export interface Health {
 	status: 'ok' | 'unavailable';
@@ -9,20 +9,19 @@ export interface Health {
 
 const TIMEOUT_MS = 2000;
 
-/** A database round trip, bounded in time so a hung database answers 503 rather than hanging the check. */
+/**
+ * A database round trip, bounded in time so a hung database answers 503 rather than hanging the check.
+ * The outcome goes to the outage watch, which logs the change once (load balancers call this often).
+ */
 export async function checkHealth(): Promise<Health> {
 	const started = performance.now();
+	const current = database();
 	try {
-		let timer: ReturnType<typeof setTimeout> | undefined;
-		await Promise.race([
-			database().ping(),
-			new Promise((_, reject) => {
-				timer = setTimeout(() => reject(new Error('database ping timed out')), TIMEOUT_MS);
-			})
-		]).finally(() => clearTimeout(timer));
+		await boundedPing(() => current.ping(), TIMEOUT_MS);
+		outageWatch(current).observed(true, 'health');
 		return { status: 'ok', database: 'up', ms: Math.round(performance.now() - started) };
 	} catch (err) {
-		log.warn({ err }, 'health check failed');
+		outageWatch(current).observed(false, 'health', err);
 		return { status: 'unavailable', database: 'down', ms: Math.round(performance.now() - started) };
 	}
 }

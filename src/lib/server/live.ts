@@ -35,7 +35,11 @@ export async function notifyStays(tx: DbOrTx, siteId: string): Promise<void> {
 type Subscriber = (change: AlertChange) => void;
 
 export interface LiveHub {
-	subscribe(onChange: Subscriber): Promise<() => void>;
+	/**
+	 * Calls `onChange` for every change; `onResume` when listening started again after the database
+	 * connection was lost (changes in between were not seen: the subscriber re-reads what it shows).
+	 */
+	subscribe(onChange: Subscriber, onResume?: () => void): Promise<() => void>;
 	close(): Promise<void>;
 }
 
@@ -54,35 +58,62 @@ function parse(payload: string): AlertChange | null {
 	}
 }
 
-/** One LISTEN per process, opened with the first subscriber and kept. */
-export function createLiveHub(database: Database): LiveHub {
-	const subscribers = new Set<Subscriber>();
-	let listening: Promise<() => Promise<void>> | null = null;
-	const deliver = (payload: string) => {
-		const change = parse(payload);
-		if (!change) return;
-		for (const s of subscribers) {
-			try {
-				s(change);
-			} catch (e) {
-				log.warn({ err: e }, 'live subscriber failed');
-			}
+function each<T extends unknown[]>(fns: Iterable<(...args: T) => void>, ...args: T) {
+	for (const fn of fns) {
+		try {
+			fn(...args);
+		} catch (e) {
+			log.warn({ err: e }, 'live subscriber failed');
 		}
+	}
+}
+
+/**
+ * One LISTEN per process, opened with the first subscriber and kept; the driver starts it again after a
+ * lost connection, and the hub then tells its subscribers to resume.
+ */
+export function createLiveHub(database: Database): LiveHub {
+	const subscribers = new Map<Subscriber, (() => void) | undefined>();
+	let listening: Promise<() => Promise<void>> | null = null;
+	// A LISTEN whose first attempt failed may still be started later by the driver (it retries on its
+	// own): only the latest attempt's handlers deliver, so a notice never arrives twice.
+	let attempt = 0;
+	const start = () => {
+		const mine = ++attempt;
+		return database.listen(
+			ALERTS_CHANNEL,
+			(payload) => {
+				if (mine !== attempt) return;
+				const change = parse(payload);
+				if (change) each(subscribers.keys(), change);
+			},
+			() => {
+				if (mine !== attempt) return;
+				log.info({ subscribers: subscribers.size }, 'live updates listening again');
+				each([...subscribers.values()].filter((r) => r !== undefined));
+			}
+		);
 	};
 	return {
-		async subscribe(onChange) {
-			subscribers.add(onChange);
-			listening ??= database.listen(ALERTS_CHANNEL, deliver).catch((e: unknown) => {
+		async subscribe(onChange, onResume) {
+			subscribers.set(onChange, onResume);
+			listening ??= start().catch((e: unknown) => {
 				listening = null;
 				throw e;
 			});
-			await listening;
+			try {
+				await listening;
+			} catch (e) {
+				subscribers.delete(onChange);
+				throw e;
+			}
 			return () => {
 				subscribers.delete(onChange);
 			};
 		},
 		async close() {
 			subscribers.clear();
+			attempt++;
 			const stop = await listening?.catch(() => null);
 			listening = null;
 			await stop?.();
@@ -114,6 +145,20 @@ export function liveHub(database: Database): LiveHub {
 	return hub;
 }
 
+/** The streams open in this process, ended together when the server shuts down. */
+const openStreams = new Set<() => void>();
+
+/**
+ * Ends every open stream (at SIGTERM or SIGINT): a stream never ends by itself, so the server could not
+ * drain its connections and finish the requests in flight before SHUTDOWN_TIMEOUT cut them all. The
+ * browsers reconnect, to another server or to this one when it is back.
+ */
+export function endEventStreams(): number {
+	const n = openStreams.size;
+	for (const end of [...openStreams]) end();
+	return n;
+}
+
 /**
  * A server-sent event stream of alert and stay changes in a principal's scope, with a heartbeat so
  * proxies keep it open. The client reloads its data on each `alerts` or `stays` event.
@@ -138,12 +183,19 @@ export function alertEventStream(
 					closed = true;
 				}
 			};
-			const unsubscribe = await hub.subscribe((change) => {
-				if (accept(principal, change))
-					send(`event: ${change.topic ?? 'alerts'}\ndata: ${JSON.stringify({ siteId: change.siteId })}\n\n`);
-			});
+			const unsubscribe = await hub.subscribe(
+				(change) => {
+					if (accept(principal, change))
+						send(
+							`event: ${change.topic ?? 'alerts'}\ndata: ${JSON.stringify({ siteId: change.siteId })}\n\n`
+						);
+				},
+				// Listening again after the database was out of reach: the page reloads what it shows.
+				() => send('event: resync\ndata: {}\n\n')
+			);
 			const beat = setInterval(() => send(': ping\n\n'), heartbeatMs);
 			cleanup = () => {
+				openStreams.delete(cleanup);
 				if (closed) return;
 				closed = true;
 				clearInterval(beat);
@@ -154,6 +206,7 @@ export function alertEventStream(
 					// Already closed by the client.
 				}
 			};
+			openStreams.add(cleanup);
 			signal.addEventListener('abort', () => cleanup(), { once: true });
 			// Reconnect after 3 s if the stream drops; `ready` tells the client the stream is live.
 			send('retry: 3000\nevent: ready\ndata: {}\n\n');

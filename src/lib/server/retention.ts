@@ -14,6 +14,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from './db';
 import { tryTransactionLock } from './db/locks';
+import { outageWatch } from './db/outage';
 import { audit } from './audit';
 import * as t from './db/schema';
 import { log } from './log';
@@ -143,8 +144,10 @@ export function startRetention(database: Database, days: number, everyMs = RUN_E
 				schedule(r.anonymised >= BATCH ? 1_000 : everyMs);
 			})
 			.catch((e: unknown) => {
-				log.error({ err: e }, 'retention run failed');
-				schedule(everyMs);
+				// The database out of reach is logged once by the outage watch; the next run comes sooner.
+				const unavailable = outageWatch(database).report(e, 'retention');
+				if (!unavailable) log.error({ err: e }, 'retention run failed');
+				schedule(unavailable ? Math.min(everyMs, 60_000) : everyMs);
 			})
 			.finally(() => {
 				running = null;

@@ -11,6 +11,7 @@ import { missedSlotSeverity } from '../domain/alert-rules';
 import { deadlinesBetween, type SlotDeadline } from '../domain/slot';
 import type { Database, DbOrTx } from './db';
 import { DEFAULT_OVERDUE_HOURS, raiseOverdue } from './deliveries/overdue';
+import { outageWatch, unavailableCode } from './db/outage';
 import { rowsOf } from './db/raw';
 import * as t from './db/schema';
 import { log } from './log';
@@ -195,15 +196,31 @@ export function startScheduler(
 	options: SchedulerOptions = DEFAULT_OPTIONS
 ): Scheduler {
 	let running: Promise<void> | null = null;
+	const outage = outageWatch(database);
+	// Ticks skipped while the database was out of reach, logged once when it goes and once when it is back
+	// (the watermark lets the next tick catch up on what the skipped ones would have done).
+	let skipped = 0;
+	const pause = (reason: string | undefined) => {
+		if (skipped++ === 0) log.warn({ reason }, 'scheduler paused: the database is unavailable');
+	};
 	const tick = () => {
+		if (outage.isDown()) {
+			if (!running) pause(undefined);
+			return;
+		}
 		// A slow tick is never overlapped by the next one.
 		// 90 %: a server's own next tick comes one interval later, give or take the timer's drift.
 		running ??= runSchedulerTick(database, new Date(), { ...options, minGapMs: intervalMs * 0.9 })
 			.then((r) => {
+				if (skipped > 0) log.info({ skipped }, 'scheduler resumed');
+				skipped = 0;
 				if (r.missed || r.escalated || r.overdue)
 					log.info({ missed: r.missed, escalated: r.escalated, overdue: r.overdue }, 'scheduler tick');
 			})
-			.catch((e: unknown) => log.error({ err: e }, 'scheduler tick failed'))
+			.catch((e: unknown) => {
+				if (outage.report(e, 'scheduler')) pause(unavailableCode(e));
+				else log.error({ err: e }, 'scheduler tick failed');
+			})
 			.finally(() => {
 				running = null;
 			});

@@ -28,8 +28,12 @@ export interface Database {
 	db: Db;
 	/** A round trip to the database; throws when it is unreachable. */
 	ping(): Promise<void>;
-	/** LISTEN on a channel; returns a function that stops listening. */
-	listen(channel: string, onPayload: Listener): Promise<() => Promise<void>>;
+	/**
+	 * LISTEN on a channel; returns a function that stops listening. Listening survives a lost connection:
+	 * it starts again when the database answers, and `onRelisten` says so (notices sent in between are
+	 * lost, so a listener re-reads what it shows).
+	 */
+	listen(channel: string, onPayload: Listener, onRelisten?: () => void): Promise<() => Promise<void>>;
 	close(): Promise<void>;
 	/** For PostgreSQL only: the connection string, for tools that need their own connection. */
 	url?: string;
@@ -73,10 +77,24 @@ export function withPreparedStatements<T extends postgres.Sql>(client: T): T {
 	});
 }
 
+/**
+ * Seconds to wait before connecting again after the `retries`-th failed attempt in a row. The driver's
+ * own default grows to 20 s, and the outage probe, the listener and any request wait that long, so the
+ * app came back up to 20 s after its database did. While the database is down only the probe (once a
+ * second) and the listener try (requests are answered 503 without trying, see outage.ts), so a short
+ * wait costs nothing.
+ */
+export function reconnectDelay(retries: number): number {
+	return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 0.5);
+}
+
 function openPostgres(url: string, max: number, logger?: Logger): Database {
 	const client = postgres(url, {
 		max,
 		onnotice: () => {},
+		backoff: reconnectDelay,
+		// A database that does not answer at all (a cut network) fails a connection in 10 s, not 30.
+		connect_timeout: 10,
 		// Timestamps come back as Date; numeric columns are mapped by drizzle.
 		connection: { application_name: 'isolation-care' }
 	});
@@ -89,8 +107,14 @@ function openPostgres(url: string, max: number, logger?: Logger): Database {
 		async ping() {
 			await client`select 1`;
 		},
-		async listen(channel, onPayload) {
-			const sub = await client.listen(channel, onPayload);
+		async listen(channel, onPayload, onRelisten) {
+			// postgres.js listens on a connection of its own and listens again each time that connection
+			// closes, retrying until the database answers; it calls `onlisten` after every LISTEN.
+			let first = true;
+			const sub = await client.listen(channel, onPayload, () => {
+				if (first) first = false;
+				else onRelisten?.();
+			});
 			return async () => {
 				await sub.unlisten().catch(() => {});
 			};
