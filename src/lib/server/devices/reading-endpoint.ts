@@ -9,10 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestStarted } from '../app';
 import { bearerDevice, type PlainAnswer } from '../auth/guard';
+import { database } from '../db';
+import { outageWatch } from '../db/outage';
 import { log } from '../log';
 import { bodyHasNul } from '../nul-guard';
 import { apiSecurityHeaders } from '../security-headers';
+import { API_MESSAGE, RETRY_AFTER_SECONDS } from '../unavailable';
 import { recordDeviceReading } from './api';
 import type { Device } from './tokens';
 
@@ -100,11 +104,21 @@ export function takesRequest(req: IncomingMessage): boolean {
 	return req.method === 'POST' && req.url === READINGS_PATH && req.headers.cookie === undefined;
 }
 
+/** While the database is out of reach: 503 at once, as the hooks answer every other request. */
+const UNAVAILABLE: PlainAnswer = {
+	status: 503,
+	headers: { ...noStore, 'retry-after': String(RETRY_AFTER_SECONDS) },
+	body: { message: API_MESSAGE }
+};
+
 /** Serves one POST /api/v1/readings from Node's request and response. */
 export function serveReadingPost(req: IncomingMessage, res: ServerResponse, proxy: ProxySettings): void {
 	const started = performance.now();
 	const requestId = header(req, 'x-request-id')?.slice(0, 64) || randomUUID();
+	// Counted until answered, so that at shutdown the database closes only after the last handler ended.
+	const done = requestStarted();
 	const send = ({ status, headers, body }: PlainAnswer) => {
+		done();
 		const text = JSON.stringify(body);
 		res.writeHead(status, {
 			'content-type': 'application/json',
@@ -131,8 +145,13 @@ export function serveReadingPost(req: IncomingMessage, res: ServerResponse, prox
 		size += chunk.length;
 		if (size <= READING_BODY_LIMIT) chunks.push(chunk);
 	});
-	req.on('error', () => res.destroy());
+	req.on('error', () => {
+		done();
+		res.destroy();
+	});
 	req.on('end', () => {
+		const watch = outageWatch(database());
+		if (watch.isDown()) return send(UNAVAILABLE);
 		// Too large: refused once the body is read, so the connection can carry the next request.
 		const text = size > READING_BODY_LIMIT ? null : Buffer.concat(chunks).toString('utf8');
 		bearerDevice(header(req, 'authorization') ?? null)
@@ -140,6 +159,8 @@ export function serveReadingPost(req: IncomingMessage, res: ServerResponse, prox
 				'status' in device ? device : answerReadingPost(device, text, clientAddress(req, proxy))
 			)
 			.then(send, (err: unknown) => {
+				// The database went away under this request: 503, and the outage is logged once.
+				if (watch.report(err, 'request')) return send(UNAVAILABLE);
 				const errorId = randomUUID().slice(0, 8);
 				log.error({ errorId, requestId, route: READINGS_PATH, err }, 'unhandled error');
 				send({ status: 500, headers: {}, body: { message: 'Internal Error', errorId } });
