@@ -70,9 +70,8 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
  * instead of a 500. /healthz makes its own bounded round trip, and so tells when the database is back.
  */
 const databaseOutage: Handle = async ({ event, resolve }) => {
-	if (event.url.pathname === '/healthz') return resolve(event);
 	const watch = outageWatch(database());
-	if (watch.isDown()) return unavailableResponse(event);
+	if (watch.isDown() && event.url.pathname !== '/healthz') return unavailableResponse(event);
 	try {
 		const response = await resolve(event);
 		return event.locals.databaseUnavailable && response.status >= 500 ? unavailableResponse(event) : response;

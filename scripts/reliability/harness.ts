@@ -6,7 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
@@ -197,6 +197,64 @@ export async function demoDeviceToken(url: string): Promise<string> {
 	} finally {
 		await sql.end();
 	}
+}
+
+export interface Proxy {
+	port: number;
+	/** The database goes away: open connections are cut and new ones refused, as when PostgreSQL stops. */
+	cut(): Promise<void>;
+	/** The database is back. */
+	open(): Promise<void>;
+	close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy of the test's own between the app and PostgreSQL, to take the database away from one
+ * server (and bring it back) without stopping PostgreSQL for anyone else.
+ */
+export async function startProxy(targetPort: number, host = '127.0.0.1'): Promise<Proxy> {
+	const port = await freePort();
+	const sockets = new Set<Socket>();
+	let server: NetServer | null = null;
+	const listen = () =>
+		new Promise<void>((ok, fail) => {
+			const srv = createServer((client) => {
+				const upstream = connect(targetPort, host);
+				for (const s of [client, upstream]) {
+					sockets.add(s);
+					s.on('error', () => {});
+					s.on('close', () => {
+						sockets.delete(s);
+						client.destroy();
+						upstream.destroy();
+					});
+				}
+				client.pipe(upstream);
+				upstream.pipe(client);
+			});
+			srv.once('error', fail);
+			srv.listen(port, host, () => {
+				server = srv;
+				ok();
+			});
+		});
+	await listen();
+	return {
+		port,
+		async cut() {
+			const srv = server;
+			server = null;
+			for (const s of sockets) s.destroy();
+			sockets.clear();
+			if (srv) await new Promise<void>((r) => srv.close(() => r()));
+		},
+		async open() {
+			if (!server) await listen();
+		},
+		async close() {
+			await this.cut();
+		}
+	};
 }
 
 export function tail(text: string, lines = 30): string {

@@ -17,6 +17,7 @@ import { POST as reveal } from '../../src/routes/api/v1/residents/[residentId]/r
 import { GET as getStays } from '../../src/routes/api/v1/stays/+server';
 import { POST as exportDownload } from '../../src/routes/dashboard/exports/download/+server';
 import { GET as reportCsv } from '../../src/routes/dashboard/report/csv/+server';
+import { actions as newUserActions } from '../../src/routes/admin/users/new/+page.server';
 import { POST as language } from '../../src/routes/language/+server';
 import { hostileRecord, hostileString, hostileValue, NASTY_STRINGS } from '../hostile';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
@@ -316,5 +317,52 @@ describe('the other endpoints under hostile input', () => {
 			expect(res.status).toBe(400);
 			expect(reached).toBe(false);
 		}
+	});
+	it('a NUL in a text field of a multipart form post (superforms with JavaScript on) is refused with a reason, and nothing is saved', async () => {
+		const users = (await import('../../src/lib/server/db/schema')).users;
+		const count = async () => (await tdb.db.select({ id: users.id }).from(users)).length;
+		const form = (displayName: string) => {
+			const body = new FormData();
+			body.set('username', `nurse-${uniqueKey().slice(0, 12)}`);
+			body.set('displayName', displayName);
+			body.set('role', 'admin');
+			body.set('password', 'correct horse battery staple 2026');
+			body.set('idempotencyKey', uniqueKey('user'));
+			return body;
+		};
+		const post = (body: FormData) => {
+			const ev = event({
+				method: 'POST',
+				url: '/admin/users/new?/create',
+				headers: { 'x-sveltekit-action': 'true', 'accept-language': 'en' },
+				body,
+				principal: admin
+			});
+			return { ...ev, route: { id: '/admin/users/new' }, isDataRequest: false } as never;
+		};
+		// The real action behind the door: it would store the user, or fail in the database on the NUL.
+		let reached = 0;
+		const resolve = async (ev: unknown) => {
+			reached++;
+			try {
+				await newUserActions.create!(ev as never);
+			} catch (e) {
+				if (!isRedirect(e)) throw e;
+			}
+			return new Response('created');
+		};
+		const before = await count();
+		const res = await refuseNul({ event: post(form('王\u0000护士')), resolve });
+		expect(res.status).toBe(400);
+		const answer = (await res.json()) as { type: string; error: { message: string } };
+		// The form shows this as its error: SvelteKit's action result, with the reason in words.
+		expect(answer.type).toBe('error');
+		expect(answer.error.message).toMatch(/NUL/);
+		expect(reached).toBe(0);
+		expect(await count()).toBe(before);
+		// The same form without the NUL passes the door and is saved: the NUL is what was refused.
+		const ok = await refuseNul({ event: post(form('王护士')), resolve });
+		expect(await ok.text()).toBe('created');
+		expect(await count()).toBe(before + 1);
 	});
 });
