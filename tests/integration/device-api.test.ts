@@ -486,7 +486,7 @@ describe('GET /api/v1/openapi.json', () => {
 		expect(doc.components.securitySchemes.deviceToken).toMatchObject({ type: 'http', scheme: 'bearer' });
 		expect(Object.keys(doc.paths['/stays'].get.responses).sort()).toEqual(['200', '401']);
 		const post = doc.paths['/readings'].post;
-		expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '401', '404', '409', '422']);
+		expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '401', '404', '409', '413', '422']);
 		const body = post.requestBody.content['application/json'].schema;
 		expect(body.required.sort()).toEqual(['idempotencyKey', 'source', 'takenAt']);
 		expect(body.properties.temperature.anyOf[0]).toMatchObject({ minimum: 30, maximum: 45 });
