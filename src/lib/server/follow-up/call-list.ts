@@ -428,13 +428,21 @@ export async function nextCall(
 	principal: Principal,
 	afterStayId: string,
 	retryMinutes: number,
-	now = new Date()
+	now = new Date(),
+	/** The list the clinician was working: one community's, all of theirs, or (by default) the stay's own. */
+	from: { communityId: string } | 'all' | 'stay' = 'stay'
 ): Promise<string | null> {
 	const [stay] = await db()
 		.select({ communityId: t.stays.siteId })
 		.from(t.stays)
 		.where(eq(t.stays.id, afterStayId));
 	if (!stay) return null;
-	const list = await callList(principal, { communityId: stay.communityId }, retryMinutes, now);
+	const options =
+		from === 'all'
+			? {}
+			: from === 'stay'
+				? { communityId: stay.communityId }
+				: { communityId: from.communityId };
+	const list = await callList(principal, options, retryMinutes, now);
 	return list ? nextInList(list, afterStayId) : null;
 }

@@ -88,9 +88,16 @@ export const actions: Actions = {
 		// Save and next: the next resident still owed a call on this community's list, or back to the list
 		// when nobody is. Either page names the call just saved, so its needs can become requests there;
 		// the list's community filter, if the clinician came from a filtered list, goes along.
-		const next = await followUp.nextCall(principal, stayId, appConfig().CALL_RETRY_MINUTES, now);
-		const query = new URLSearchParams();
 		const filter = listFilterOf(String(body.get('listCommunityId') ?? ''));
+		// The list the clinician came from: a community's when filtered, else all of theirs.
+		const next = await followUp.nextCall(
+			principal,
+			stayId,
+			appConfig().CALL_RETRY_MINUTES,
+			now,
+			filter ? { communityId: filter } : 'all'
+		);
+		const query = new URLSearchParams();
 		if (filter) query.set('communityId', filter);
 		query.set('saved', result.call.id);
 		redirect(303, `${next ? `/clinician/calls/${next}` : '/clinician/calls'}?${query}`);
