@@ -357,6 +357,9 @@ describe('the live figures read from the stays', () => {
 		const due = await q.releasesDueNow(db, all, NOW, ZONE, 7, 14);
 		expect(due.length).toBeGreaterThan(0);
 		expect(sorted(due)).toEqual(sorted(await q.releasesDue(db, all, NOW, ZONE, 7, 14)));
+		const alerts = await q.activeAlertsNow(db, all);
+		expect(alerts.length).toBeGreaterThan(0);
+		expect(sorted(alerts)).toEqual(sorted(await q.activeAlerts(db, all, NOW)));
 		expect(sorted(await q.unreachedNow(db, [ids.k1!], NOW, slot))).toEqual(
 			sorted(await q.unreached(db, [ids.k1!], NOW, slot))
 		);

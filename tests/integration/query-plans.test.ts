@@ -187,7 +187,7 @@ describe('hot queries at city shape', () => {
 		expect(found).toEqual([]);
 	});
 
-	it("the live dashboard's figures: stays under observation, releases due, unreached, today's flows", async () => {
+	it("the live dashboard's figures: stays under observation, releases due, unreached, today's flows, active alerts", async () => {
 		const sites = (await tdb.db.select({ id: t.sites.id }).from(t.sites)).map((s) => s.id);
 		const dayStart = new Date('2026-11-23T16:00:00Z');
 		const slot = {
@@ -201,7 +201,8 @@ describe('hot queries at city shape', () => {
 				q.releasesDueNow(tdb.db, sites, NOW, 'Asia/Shanghai', 3, 14),
 				q.unreachedNow(tdb.db, [community.id], NOW, slot),
 				q.flows(tdb.db, sites, dayStart, NOW, dayStart),
-				q.closeContactsSince(tdb.db, sites, dayStart, NOW)
+				q.closeContactsSince(tdb.db, sites, dayStart, NOW),
+				q.activeAlertsNow(tdb.db, sites)
 			]);
 		expect((await live())[0].length).toBeGreaterThan(0);
 		expect(await wholeTableReads(live)).toEqual([]);

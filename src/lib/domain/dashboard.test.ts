@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	releaseSpans,
 	byZone,
 	checkReportDate,
 	dayBounds,
@@ -86,6 +87,62 @@ describe('byZone', () => {
 		expect([...g.entries()].map(([z, s]) => [z, s.map((x) => x.id)])).toEqual([
 			[SH, ['a', 'c']],
 			['Asia/Urumqi', ['b']]
+		]);
+	});
+});
+
+describe('releaseSpans', () => {
+	const iso = (d: Date) => d.toISOString();
+
+	it('cuts the window at each local midnight and at the due-soon line', () => {
+		// 10:48 in Shanghai on 25 Nov; due soon within 7 days, charted for 14.
+		const now = new Date('2026-11-25T02:48:00Z');
+		const { bounds, spans } = releaseSpans(now, 'Asia/Shanghai', 7, 14);
+		expect(iso(bounds[0]!)).toBe('2026-11-25T02:48:00.000Z');
+		expect(iso(bounds[1]!)).toBe('2026-11-25T16:00:00.000Z'); // midnight of the 26th there
+		expect(iso(bounds.at(-1)!)).toBe('2026-12-09T02:48:00.000Z');
+		// 14 midnights, the line and both ends: 17 bounds, 16 spans.
+		expect(bounds).toHaveLength(17);
+		expect(spans).toHaveLength(16);
+		expect(spans[0]).toEqual({ date: '2026-11-25', within: true });
+		// The 2nd of December is split by the line: its morning is due soon, the rest is not.
+		const line = bounds.findIndex((b) => iso(b) === '2026-12-02T02:48:00.000Z');
+		expect(spans[line - 1]).toEqual({ date: '2026-12-02', within: true });
+		expect(spans[line]).toEqual({ date: '2026-12-02', within: false });
+		expect(spans.at(-1)).toEqual({ date: '2026-12-09', within: false });
+		expect(bounds.every((b, i) => i === 0 || b > bounds[i - 1]!)).toBe(true);
+	});
+
+	it('follows the zone across a daylight-saving change', () => {
+		// Berlin moves to summer time on 29 March 2026: that day is 23 hours long.
+		const { bounds, spans } = releaseSpans(new Date('2026-03-28T12:00:00Z'), 'Europe/Berlin', 1, 3);
+		expect(bounds.map(iso)).toEqual([
+			'2026-03-28T12:00:00.000Z',
+			'2026-03-28T23:00:00.000Z',
+			'2026-03-29T12:00:00.000Z',
+			'2026-03-29T22:00:00.000Z',
+			'2026-03-30T22:00:00.000Z',
+			'2026-03-31T12:00:00.000Z'
+		]);
+		expect(spans).toEqual([
+			{ date: '2026-03-28', within: true },
+			{ date: '2026-03-29', within: true },
+			{ date: '2026-03-29', within: false },
+			{ date: '2026-03-30', within: false },
+			{ date: '2026-03-31', within: false }
+		]);
+	});
+
+	it('starting exactly at local midnight, the first span is that whole day', () => {
+		const { bounds, spans } = releaseSpans(new Date('2026-11-24T16:00:00Z'), 'Asia/Shanghai', 1, 2);
+		expect(bounds.map(iso)).toEqual([
+			'2026-11-24T16:00:00.000Z',
+			'2026-11-25T16:00:00.000Z',
+			'2026-11-26T16:00:00.000Z'
+		]);
+		expect(spans).toEqual([
+			{ date: '2026-11-25', within: true },
+			{ date: '2026-11-26', within: false }
 		]);
 	});
 });

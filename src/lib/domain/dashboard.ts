@@ -65,6 +65,37 @@ export function datesFrom(first: string, count: number): string[] {
 	return Array.from({ length: count }, (_, i) => start.plus({ days: i }).toISODate()!);
 }
 
+const DAY_MS = 86_400_000;
+
+/** The releases-due window from an instant: [now, within) counts as due soon, [now, end) is charted. */
+export function releaseWindow(now: Date, withinDays: number, horizonDays: number) {
+	return {
+		within: new Date(now.getTime() + withinDays * DAY_MS),
+		end: new Date(now.getTime() + horizonDays * DAY_MS)
+	};
+}
+
+/**
+ * The releases-due window cut where the local date changes and at the "due soon" line: ascending
+ * bounds (the first is `now`, the last the window's end) and, for each span between two bounds, its
+ * local date and whether it lies before the line. An instant t in [bounds[i-1], bounds[i]) belongs to
+ * span i (SQL's width_bucket numbering, so spans[i - 1] describes it).
+ */
+export function releaseSpans(now: Date, timeZone: string, withinDays: number, horizonDays: number) {
+	const { within, end } = releaseWindow(now, withinDays, horizonDays);
+	const cuts = new Set([now.getTime(), within.getTime(), end.getTime()]);
+	for (const date of datesFrom(localDate(now, timeZone), horizonDays + 2).slice(1)) {
+		const start = dayBounds(date, timeZone).start.getTime();
+		if (start > now.getTime() && start < end.getTime()) cuts.add(start);
+	}
+	const bounds = [...cuts].filter((t) => t <= end.getTime()).sort((a, b) => a - b);
+	const spans = bounds.slice(1).map((upper, i) => ({
+		date: localDate(new Date(bounds[i]!), timeZone),
+		within: upper <= within.getTime()
+	}));
+	return { bounds: bounds.map((t) => new Date(t)), spans };
+}
+
 export type ReportDateCheck =
 	{ ok: true; date: string } | { ok: false; error: 'date_invalid' | 'date_not_past' };
 

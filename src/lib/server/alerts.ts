@@ -4,6 +4,7 @@
  * inbox of whichever site or community manages the stay now.
  */
 import { aliasedTable, and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { PgSelect } from 'drizzle-orm/pg-core';
 import type { Principal } from '../domain/access';
 import type { AcknowledgeInput, ResolveInput } from '../schemas/alerts';
 import { audit } from './audit';
@@ -35,29 +36,75 @@ function scopeWhere(principal: Principal): SQL | undefined {
 
 const acker = aliasedTable(t.users, 'acker');
 
+/** Active alerts, critical first then oldest. */
+const INBOX_ORDER = [
+	desc(sql`${t.alerts.severity} = 'critical'`),
+	asc(t.alerts.firstTriggeredAt),
+	asc(t.alerts.id)
+];
+
+/**
+ * Active alerts in scope: from the alerts alone when the scope is every site, else joined to their
+ * stays (an alert shows where its stay is managed now).
+ */
+function inScope<Q extends PgSelect>(query: Q, principal: Principal, filter: InboxFilter): Q {
+	const byStay = scopeOf(principal) !== null || !!filter.siteId;
+	const q = byStay ? (query.innerJoin(t.stays, eq(t.stays.id, t.alerts.stayId)) as unknown as Q) : query;
+	return q.where(
+		and(
+			inArray(t.alerts.status, [...ACTIVE]),
+			scopeWhere(principal),
+			filter.siteId ? eq(t.stays.siteId, filter.siteId) : undefined,
+			filter.kind ? eq(t.alerts.kind, filter.kind) : undefined,
+			filter.severity ? eq(t.alerts.severity, filter.severity) : undefined
+		)
+	) as Q;
+}
+
 export async function inbox(principal: Principal, filter: InboxFilter = {}, limit = INBOX_LIMIT) {
-	const where = and(
-		inArray(t.alerts.status, [...ACTIVE]),
-		scopeWhere(principal),
-		filter.siteId ? eq(t.stays.siteId, filter.siteId) : undefined,
-		filter.kind ? eq(t.alerts.kind, filter.kind) : undefined,
-		filter.severity ? eq(t.alerts.severity, filter.severity) : undefined
-	);
-	const rows = await db()
+	// The first `limit` alerts are picked before anything else is looked up, so the resident, site and
+	// room are read for those rows only.
+	const picked = inScope(
+		db()
+			.select({
+				id: t.alerts.id,
+				kind: t.alerts.kind,
+				severity: t.alerts.severity,
+				status: t.alerts.status,
+				triggerCount: t.alerts.triggerCount,
+				firstTriggeredAt: t.alerts.firstTriggeredAt,
+				lastTriggeredAt: t.alerts.lastTriggeredAt,
+				openedAt: t.alerts.openedAt,
+				escalatedAt: t.alerts.escalatedAt,
+				lastValue: t.alerts.lastValue,
+				acknowledgedAt: t.alerts.acknowledgedAt,
+				acknowledgedById: t.alerts.acknowledgedBy,
+				acknowledgeNote: t.alerts.acknowledgeNote,
+				stayId: t.alerts.stayId
+			})
+			.from(t.alerts)
+			.$dynamic(),
+		principal,
+		filter
+	)
+		.orderBy(...INBOX_ORDER)
+		.limit(limit)
+		.as('picked');
+	const rowsOfPage = db()
 		.select({
-			id: t.alerts.id,
-			kind: t.alerts.kind,
-			severity: t.alerts.severity,
-			status: t.alerts.status,
-			triggerCount: t.alerts.triggerCount,
-			firstTriggeredAt: t.alerts.firstTriggeredAt,
-			lastTriggeredAt: t.alerts.lastTriggeredAt,
-			openedAt: t.alerts.openedAt,
-			escalatedAt: t.alerts.escalatedAt,
-			lastValue: t.alerts.lastValue,
-			acknowledgedAt: t.alerts.acknowledgedAt,
+			id: picked.id,
+			kind: picked.kind,
+			severity: picked.severity,
+			status: picked.status,
+			triggerCount: picked.triggerCount,
+			firstTriggeredAt: picked.firstTriggeredAt,
+			lastTriggeredAt: picked.lastTriggeredAt,
+			openedAt: picked.openedAt,
+			escalatedAt: picked.escalatedAt,
+			lastValue: picked.lastValue,
+			acknowledgedAt: picked.acknowledgedAt,
 			acknowledgedBy: acker.displayName,
-			acknowledgeNote: t.alerts.acknowledgeNote,
+			acknowledgeNote: picked.acknowledgeNote,
 			stayId: t.stays.id,
 			residentId: t.residents.id,
 			name: t.residents.name,
@@ -68,41 +115,46 @@ export async function inbox(principal: Principal, filter: InboxFilter = {}, limi
 			building: t.rooms.building,
 			room: t.rooms.number
 		})
-		.from(t.alerts)
-		.innerJoin(t.stays, eq(t.stays.id, t.alerts.stayId))
+		.from(picked)
+		.innerJoin(t.stays, eq(t.stays.id, picked.stayId))
 		.innerJoin(t.residents, eq(t.residents.id, t.stays.residentId))
 		.innerJoin(t.sites, eq(t.sites.id, t.stays.siteId))
 		.leftJoin(t.rooms, eq(t.rooms.id, t.stays.roomId))
-		.leftJoin(acker, eq(acker.id, t.alerts.acknowledgedBy))
-		.where(where)
-		.orderBy(desc(sql`${t.alerts.severity} = 'critical'`), asc(t.alerts.firstTriggeredAt), asc(t.alerts.id))
-		.limit(limit);
-	const [totals] = await db()
-		.select({
-			total: count(),
-			critical: sql<number>`count(*) filter (where ${t.alerts.severity} = 'critical')`.mapWith(Number),
-			open: sql<number>`count(*) filter (where ${t.alerts.status} = 'open')`.mapWith(Number),
-			escalated:
-				sql<number>`count(*) filter (where ${t.alerts.escalatedAt} is not null and ${t.alerts.status} = 'open')`.mapWith(
-					Number
-				)
-		})
-		.from(t.alerts)
-		.innerJoin(t.stays, eq(t.stays.id, t.alerts.stayId))
-		.where(where);
+		.leftJoin(acker, eq(acker.id, picked.acknowledgedById))
+		.orderBy(desc(sql`${picked.severity} = 'critical'`), asc(picked.firstTriggeredAt), asc(picked.id));
+	const counted = inScope(
+		db()
+			.select({
+				total: count(),
+				critical: sql<number>`count(*) filter (where ${t.alerts.severity} = 'critical')`.mapWith(Number),
+				open: sql<number>`count(*) filter (where ${t.alerts.status} = 'open')`.mapWith(Number),
+				escalated:
+					sql<number>`count(*) filter (where ${t.alerts.escalatedAt} is not null and ${t.alerts.status} = 'open')`.mapWith(
+						Number
+					)
+			})
+			.from(t.alerts)
+			.$dynamic(),
+		principal,
+		filter
+	);
+	const [rows, [totals]] = await Promise.all([rowsOfPage, counted]);
 	return { rows, totals: totals! };
 }
 
 /** How many active alerts a principal should know about, for the navigation badge. */
 export async function activeCount(principal: Principal): Promise<{ open: number; critical: number }> {
-	const [row] = await db()
-		.select({
-			open: sql<number>`count(*) filter (where ${t.alerts.status} = 'open')`.mapWith(Number),
-			critical: sql<number>`count(*) filter (where ${t.alerts.severity} = 'critical')`.mapWith(Number)
-		})
-		.from(t.alerts)
-		.innerJoin(t.stays, eq(t.stays.id, t.alerts.stayId))
-		.where(and(inArray(t.alerts.status, [...ACTIVE]), scopeWhere(principal)));
+	const [row] = await inScope(
+		db()
+			.select({
+				open: sql<number>`count(*) filter (where ${t.alerts.status} = 'open')`.mapWith(Number),
+				critical: sql<number>`count(*) filter (where ${t.alerts.severity} = 'critical')`.mapWith(Number)
+			})
+			.from(t.alerts)
+			.$dynamic(),
+		principal,
+		{}
+	);
 	return row ?? { open: 0, critical: 0 };
 }
 

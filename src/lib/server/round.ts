@@ -3,7 +3,7 @@
  * one row per resident) and saving it (every good row in one transaction, each bad row reported with its
  * field, blank rows skipped, and each row once however often the round is sent).
  */
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { can, type Principal } from '../domain/access';
 import { thresholdsOfSettings } from '../domain/alert-rules';
 import { position, schedule } from '../domain/plan';
@@ -46,13 +46,14 @@ export function parseFloorKey(key: string): { building: string; floor: number } 
  * The latest reading of each stay: one step down the (stay, taken_at) index per stay, rather than
  * sorting every reading of the floor's residents (two weeks of rounds are thousands of rows).
  */
-async function latestReadings(stayIds: readonly string[]) {
+async function latestReadings(stayIds: readonly string[], inSlot?: { slotDate: string; slot: Slot }) {
 	const res = await db().execute(sql`
 		select r.stay_id, r.taken_at, r.temperature, r.spo2, r.symptoms
 		from unnest(${sqlArray(stayIds, 'uuid')}) as s(id)
 		cross join lateral (
 			select stay_id, taken_at, temperature, spo2, symptoms from readings
-			where stay_id = s.id order by taken_at desc limit 1
+			where stay_id = s.id ${inSlot ? sql`and slot_date = ${inSlot.slotDate} and slot = ${inSlot.slot}` : sql``}
+			order by taken_at desc limit 1
 		) r`);
 	return rowsOf<{
 		stay_id: string;
@@ -134,23 +135,10 @@ export async function roundSheet(
 			asc(t.stays.id)
 		);
 	const ids = stays.map((s) => s.stayId);
-	const readingCols = {
-		stayId: t.readings.stayId,
-		takenAt: t.readings.takenAt,
-		temperature: t.readings.temperature,
-		spo2: t.readings.spo2,
-		symptoms: t.readings.symptoms
-	};
 	const [latest, done, doors] = ids.length
 		? await Promise.all([
 				latestReadings(ids),
-				db()
-					.selectDistinctOn([t.readings.stayId], readingCols)
-					.from(t.readings)
-					.where(
-						and(inArray(t.readings.stayId, ids), eq(t.readings.slotDate, slotDate), eq(t.readings.slot, slot))
-					)
-					.orderBy(t.readings.stayId, desc(t.readings.takenAt)),
+				latestReadings(ids, { slotDate, slot }),
 				db()
 					.select({ stayId: t.alerts.stayId })
 					.from(t.alerts)

@@ -184,7 +184,7 @@ async function figuresOf(database: DbOrTx, sites: readonly ScopeSite[], m: Momen
 			: (past('contacts', () => q.closeContacts(database, ids, m.asOf)) as ReturnType<
 					typeof q.closeContacts
 				>),
-		q.activeAlerts(database, ids, m.asOf),
+		m.live ? q.activeAlertsNow(database, ids) : q.activeAlerts(database, ids, m.asOf),
 		m.live
 			? q.unreachedNow(database, communities, m.asOf, m.slot)
 			: q.unreached(database, communities, m.asOf, m.slot),

@@ -8,7 +8,7 @@
  * the current time, a figure as of a past instant never changes afterwards.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { AlertKind, Severity } from '../../domain/dashboard';
+import { releaseSpans, releaseWindow, type AlertKind, type Severity } from '../../domain/dashboard';
 import type { PhaseMode } from '../../domain/plan';
 import type { DbOrTx } from '../db';
 import { rowsOf, sqlArray } from '../db/raw';
@@ -218,27 +218,37 @@ export async function closeContactsSince(
 	asOf: Date
 ): Promise<{ site_id: string | null; n: number }[]> {
 	if (!siteIds.length) return [];
-	const earlier = (sameSite: SQL) => sql`not exists (
-		select 1 from stays s2
-		join stay_events e2 on e2.stay_id = s2.id and e2.kind = 'admitted'
-		where s2.resident_id = t.resident_id and s2.category = 'close_contact'
-			and greatest(e2.occurred_at, e2.recorded_at) < ${at(since)} and ${sameSite})`;
 	const rows = rowsOf<{ site_id: string | null; n: number }>(
 		await db.execute(sql`
 			with t as (
 				select e.site_id, s.resident_id
 				from stay_events e
-				join stays s on s.id = e.stay_id
-				where e.kind = 'admitted' and s.category = 'close_contact'
+				-- One stay looked up per admission of the day (offset 0 keeps the planner from reading
+				-- every close contact's stay to hash them).
+				cross join lateral (
+					select s.resident_id from stays s
+					where s.id = e.stay_id and s.category = 'close_contact' offset 0
+				) s
+				where e.kind = 'admitted'
 					and ${KNOWN} >= ${at(since)} and ${KNOWN} < ${at(asOf)}
 					and e.site_id = any(${uuids(siteIds)})
+			),
+			-- Whether each was admitted as a close contact before: at the same site, at any site in scope.
+			f as (
+				select t.site_id, t.resident_id, x.same_site, x.in_scope
+				from t
+				cross join lateral (
+					select coalesce(bool_or(e2.site_id = t.site_id), false) as same_site,
+						coalesce(bool_or(e2.site_id = any(${uuids(siteIds)})), false) as in_scope
+					from stays s2
+					join stay_events e2 on e2.stay_id = s2.id and e2.kind = 'admitted'
+					where s2.resident_id = t.resident_id and s2.category = 'close_contact'
+						and greatest(e2.occurred_at, e2.recorded_at) < ${at(since)}
+				) x
 			)
-			select t.site_id, count(distinct t.resident_id)::int as n from t
-			where ${earlier(sql`e2.site_id = t.site_id`)}
-			group by 1
+			select site_id, count(distinct resident_id)::int as n from f where not same_site group by 1
 			union all
-			select null, count(distinct t.resident_id)::int from t
-			where ${earlier(sql`e2.site_id = any(${uuids(siteIds)})`)}`)
+			select null, count(distinct resident_id)::int from f where not in_scope`)
 	);
 	return rows.map((r) => ({ site_id: r.site_id, n: Number(r.n) }));
 }
@@ -332,6 +342,7 @@ export async function releasesDue(
 	horizonDays: number
 ): Promise<ReleaseDueRow[]> {
 	if (!siteIds.length) return [];
+	const window = releaseWindow(asOf, withinDays, horizonDays);
 	const rows = rowsOf<ReleaseDueRow>(
 		await db.execute(sql`
 			with ${segments(asOf, asOf)},
@@ -347,9 +358,9 @@ export async function releasesDue(
 				where not seg.ended and seg.site_id = any(${uuids(siteIds)})
 			)
 			select site_id, to_char(due_at at time zone ${timeZone}, 'YYYY-MM-DD') as due_date,
-				due_at < ${at(asOf)} + make_interval(days => ${withinDays}) as within, count(*)::int as n
+				due_at < ${at(window.within)} as within, count(*)::int as n
 			from due
-			where due_at >= ${at(asOf)} and due_at < ${at(asOf)} + make_interval(days => ${horizonDays})
+			where due_at >= ${at(asOf)} and due_at < ${at(window.end)}
 			group by 1, 2, 3`)
 	);
 	return rows.map((r) => ({ ...r, n: Number(r.n) }));
@@ -367,7 +378,7 @@ export async function observingNow(db: DbOrTx, siteIds: readonly string[]): Prom
 	if (!siteIds.length) return [];
 	const rows = rowsOf<ObservingRow>(
 		await db.execute(sql`
-			select s.site_id, s.plan_phases -> s.phase_index ->> 'mode' as mode, count(*)::int as n
+			select s.site_id, s.phase_mode as mode, count(*)::int as n
 			from stays s
 			where s.status = 'active' and s.site_id = any(${uuids(siteIds)})
 			group by 1, 2`)
@@ -375,7 +386,32 @@ export async function observingNow(db: DbOrTx, siteIds: readonly string[]): Prom
 	return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
-/** `releasesDue` as of now. */
+/**
+ * `activeAlerts` as of now: the active alerts (open or acknowledged) by the site managing each stay
+ * now, from the alerts' partial index.
+ */
+export async function activeAlertsNow(db: DbOrTx, siteIds: readonly string[]): Promise<AlertRow[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<AlertRow>(
+		await db.execute(sql`
+			select s.site_id, a.kind, a.severity, count(*)::int as n
+			from alerts a
+			-- One stay looked up per active alert (offset 0 keeps the planner from reading every stay to
+			-- hash them).
+			cross join lateral (
+				select s.site_id from stays s where s.id = a.stay_id and s.site_id = any(${uuids(siteIds)}) offset 0
+			) s
+			where a.status in ('open', 'acknowledged')
+			group by 1, 2, 3`)
+	);
+	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/**
+ * `releasesDue` as of now, from the active stays' index alone: each release instant falls in one span
+ * of the window (cut at local midnights and at the "due soon" line, see `releaseSpans`), so no row's
+ * date is worked out in the database.
+ */
 export async function releasesDueNow(
 	db: DbOrTx,
 	siteIds: readonly string[],
@@ -385,16 +421,25 @@ export async function releasesDueNow(
 	horizonDays: number
 ): Promise<ReleaseDueRow[]> {
 	if (!siteIds.length) return [];
-	const rows = rowsOf<ReleaseDueRow>(
+	const { bounds, spans } = releaseSpans(now, timeZone, withinDays, horizonDays);
+	const rows = rowsOf<{ site_id: string; span: number; n: number }>(
 		await db.execute(sql`
-			select s.site_id, ((s.release_due_at at time zone ${timeZone})::date)::text as due_date,
-				s.release_due_at < ${at(now)} + make_interval(days => ${withinDays}) as within, count(*)::int as n
+			select s.site_id, width_bucket(s.release_due_at, ${instants(bounds)})::int as span, count(*)::int as n
 			from stays s
 			where s.status = 'active' and s.site_id = any(${uuids(siteIds)})
-				and s.release_due_at >= ${at(now)} and s.release_due_at < ${at(now)} + make_interval(days => ${horizonDays})
-			group by 1, 2, 3`)
+				and s.release_due_at >= ${at(bounds[0]!)} and s.release_due_at < ${at(bounds[bounds.length - 1]!)}
+			group by 1, 2`)
 	);
-	return rows.map((r) => ({ ...r, n: Number(r.n) }));
+	// Spans of one date on the same side of the line add up to one row, as `releasesDue` gives them.
+	const out = new Map<string, ReleaseDueRow>();
+	for (const r of rows) {
+		const span = spans[Number(r.span) - 1]!;
+		const key = `${r.site_id}|${span.date}|${span.within}`;
+		const row = out.get(key) ?? { site_id: r.site_id, due_date: span.date, within: span.within, n: 0 };
+		row.n += Number(r.n);
+		out.set(key, row);
+	}
+	return [...out.values()];
 }
 
 /** `unreached` as of now: from the slot's failed calls to their stays. */
@@ -415,11 +460,16 @@ export async function unreachedNow(
 			)
 			select s.site_id, count(*)::int as n
 			from failed f
-			join stays s on s.id = f.stay_id
-			join sites si on si.id = s.site_id and si.kind = 'community'
-			where s.status = 'active' and s.site_id = any(${uuids(siteIds)})
-				and s.plan_phases -> s.phase_index ->> 'mode' <> 'centralised'
-				and not exists (select 1 from calls c where ${inSlot} and c.outcome = 'reached')
+			-- One stay looked up per failed call (offset 0 keeps the planner from reading every active
+			-- stay in scope to hash them).
+			cross join lateral (
+				select s.id, s.site_id from stays s
+				where s.id = f.stay_id and s.status = 'active' and s.site_id = any(${uuids(siteIds)})
+					and s.phase_mode <> 'centralised'
+					and s.site_id = any(array(select si.id from sites si where si.kind = 'community'))
+				offset 0
+			) s
+			where not exists (select 1 from calls c where ${inSlot} and c.outcome = 'reached')
 				and not exists (
 					select 1 from readings r
 					where r.stay_id = s.id and r.taken_at >= ${at(slot.opened)} and r.taken_at < ${at(now)}

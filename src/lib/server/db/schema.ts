@@ -7,7 +7,7 @@
  * - Append-only tables (stay_events, audit_log) are protected by triggers in a custom migration, as are
  *   the room-capacity rule and reading ranges where a plain constraint is not enough.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import {
 	type AnyPgColumn,
 	bigserial,
@@ -381,6 +381,10 @@ export const stays = pgTable(
 			.notNull()
 			.default([]),
 		phaseIndex: smallint('phase_index').notNull().default(0),
+		/** The mode of the current phase, kept by PostgreSQL (the dashboard counts on it from an index). */
+		phaseMode: text('phase_mode').generatedAlwaysAs(
+			(): SQL => sql`(${stays.planPhases} -> ${stays.phaseIndex}) ->> 'mode'`
+		),
 		/** Denormalised from the plan (kept by the use cases) so lists can filter and sort on it. */
 		releaseDueAt: instant('release_due_at').notNull(),
 		status: stayStatusEnum('status').notNull().default('active'),
@@ -408,9 +412,10 @@ export const stays = pgTable(
 			.on(t.releaseDueAt)
 			.where(sql`${t.status} = 'active'`),
 		index('stays_resident_idx').on(t.residentId),
-		// The dashboard's stays that can be under observation since an instant: active, or ended since.
-		index('stays_active_site_idx')
-			.on(t.siteId)
+		// The active stays of some sites: the dashboard counts them by phase mode and release date from
+		// this index alone.
+		index('stays_active_figures_idx')
+			.on(t.siteId, t.phaseMode, t.releaseDueAt)
 			.where(sql`${t.status} = 'active'`),
 		index('stays_outcome_at_idx').on(t.outcomeAt),
 		index('stays_updated_at_idx').on(t.updatedAt),
