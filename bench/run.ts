@@ -518,9 +518,26 @@ const TARGETS: Record<string, number> = {
 };
 const PGLITE_TARGETS: Record<string, number> = { dashboard: 250, listSearch: 250 };
 
+/**
+ * The machine's speed at the time: the best of three runs of a fixed loop, in ms. On shared machines it
+ * changes from hour to hour, and every timing of the run with it.
+ */
+function cpuSpeed(): number {
+	let best = Infinity;
+	for (let k = 0; k < 3; k++) {
+		const t0 = performance.now();
+		let x = 0;
+		for (let i = 0; i < 100_000_000; i++) x += i % 7;
+		if (x < 0) throw new Error('unreachable');
+		best = Math.min(best, performance.now() - t0);
+	}
+	return Math.round(best);
+}
+
 async function main() {
 	const startedAt = new Date();
 	const loadBefore = load();
+	const speedBefore = cpuSpeed();
 	ensureBuild();
 	const fixture = await prepare();
 	const app = startApp();
@@ -653,6 +670,7 @@ async function main() {
 		}
 
 		const loadAfter = load();
+		const speedAfter = cpuSpeed();
 		const targets = pglite ? PGLITE_TARGETS : TARGETS;
 		const verdicts = Object.fromEntries(
 			Object.entries(targets).map(([k, ms]) => [
@@ -671,6 +689,7 @@ async function main() {
 				memoryGiB: Math.round(totalmem() / 2 ** 30)
 			},
 			loadAverage: { before: loadBefore, after: loadAfter },
+			cpuLoopMs: { before: speedBefore, after: speedAfter },
 			city: { ...fixture.seeded, seedSeconds: fixture.seedSeconds },
 			requestsPerMeasure: REQUESTS,
 			pages,
@@ -691,6 +710,9 @@ async function main() {
 		writeFileSync(`bench/results/${stamp}.json`, JSON.stringify(result, null, '\t') + '\n');
 		writeFileSync(`bench/results/${stamp}.md`, markdown(result));
 		log(`\nLoad average before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')}.`);
+		log(
+			`A fixed loop of arithmetic took ${speedBefore} ms before, ${speedAfter} ms after (the machine's speed then).`
+		);
 		log(`Written bench/results/${stamp}.json and .md`);
 	} finally {
 		if (baseline) await stop(baseline);
@@ -704,6 +726,7 @@ function markdown(r: {
 	scale: number;
 	machine: { cpus: number; cpuModel?: string; memoryGiB: number };
 	loadAverage: { before: number[]; after: number[] };
+	cpuLoopMs: { before: number; after: number };
 	city: Record<string, number>;
 	pages: Record<string, Stats>;
 	verdicts: Record<string, { targetP95: number; p95: number | null; met: boolean }>;
@@ -720,7 +743,8 @@ function markdown(r: {
 		`# Benchmark ${r.startedAt.slice(0, 10)} (${r.engine}, scale ${r.scale})`,
 		'',
 		`Machine: ${r.machine.cpus} cores (${r.machine.cpuModel ?? '?'}), ${r.machine.memoryGiB} GiB. ` +
-			`Load average (1, 5, 15 min) before ${r.loadAverage.before.join(' / ')}, after ${r.loadAverage.after.join(' / ')}.`,
+			`Load average (1, 5, 15 min) before ${r.loadAverage.before.join(' / ')}, after ${r.loadAverage.after.join(' / ')}. ` +
+			`A fixed loop of arithmetic (the machine's speed at the time; shared machines vary) took ${r.cpuLoopMs.before} ms before, ${r.cpuLoopMs.after} ms after.`,
 		'',
 		`City: ${r.city.activeStays} active and ${r.city.releasedStays} released stays, ${r.city.sites} sites, ` +
 			`${r.city.readings} readings, ${r.city.alerts} alerts, ${r.city.calls} calls, ${r.city.deliveries} deliveries ` +
