@@ -301,11 +301,13 @@ async function measure(
 	make: (i: number) => Promise<Response>,
 	expect: string | RegExp
 ): Promise<Stats> {
+	let bytes = 0;
 	const once = async (i: number) => {
 		const t0 = performance.now();
 		const res = await make(i);
 		const body = await res.text();
 		const ms = performance.now() - t0;
+		bytes = Buffer.byteLength(body);
 		if (res.status !== 200)
 			throw new Error(`${name}: HTTP ${res.status} ${res.headers.get('location') ?? ''}`);
 		if (typeof expect === 'string' ? !body.includes(expect) : !expect.test(body))
@@ -316,7 +318,9 @@ async function measure(
 	const ms: number[] = [];
 	for (let i = 0; i < REQUESTS; i++) ms.push(await once(i));
 	const s = stats(ms);
-	log(`  ${name.padEnd(34)} p50 ${s.p50} ms   p95 ${s.p95} ms   max ${s.max} ms`);
+	log(
+		`  ${name.padEnd(34)} p50 ${s.p50} ms   p95 ${s.p95} ms   max ${s.max} ms   (${Math.round(bytes / 1024)} KB)`
+	);
 	return s;
 }
 
