@@ -558,32 +558,38 @@ async function main() {
 		const admin = await signIn('staff', { username: 'admin', password: 'demo-admin-2026' });
 		log(`\nPages (${REQUESTS} requests each after ${WARMUP} to warm up; admin, all sites):`);
 		const pages: Record<string, Stats> = {};
-		if (wants('dashboard'))
-			pages.dashboard = await measure(
-				'dashboard',
-				get(admin, '/dashboard'),
-				page('dash_title', 'fig-observing')
-			);
-		if (wants('listSearch'))
-			pages.listSearch = await measure(
+		const site = fixture.site.id;
+		// Each page: the key in the results, its name, where it is, and what its answer must show.
+		const views: [string, string, string, string | RegExp][] = [
+			['dashboard', 'dashboard', '/dashboard', page('dash_title', 'fig-observing')],
+			[
+				'listSearch',
 				'residents: last 4 of ID + site',
-				get(admin, `/residents?q=${fixture.last4}&siteId=${fixture.site.id}`),
+				`/residents?q=${fixture.last4}&siteId=${site}`,
 				page('list_title', fixture.last4)
-			);
+			]
+		];
+		const pgViews: typeof views = [
+			['roomBoard', 'room board (300 rooms)', `/sites/${site}/board`, page('board_title', 'data-room-id')],
+			['roundPage', 'ward round page (300 rooms)', `/sites/${site}/round`, page('round_title', 'data-row')],
+			[
+				'callList',
+				'call list (largest community)',
+				`/clinician/calls?communityId=${fixture.community.id}`,
+				page('call_title', 'count-due')
+			],
+			['inbox', 'alert inbox', '/alerts', page('inbox_title', 'data-testid="alert"')],
+			[
+				'pastReport',
+				`daily report (${fixture.pastDate})`,
+				`/dashboard/report?date=${fixture.pastDate}`,
+				zh.dash_report_heading!.replace('{date}', fixture.pastDate)
+			]
+		];
+		for (const [key, name, path, expect] of pglite ? views : [...views, ...pgViews]) {
+			if (wants(key)) pages[key] = await measure(name, get(admin, path), expect);
+		}
 		if (!pglite) {
-			const site = fixture.site.id;
-			if (wants('roomBoard'))
-				pages.roomBoard = await measure(
-					'room board (300 rooms)',
-					get(admin, `/sites/${site}/board`),
-					page('board_title', 'data-room-id')
-				);
-			if (wants('roundPage'))
-				pages.roundPage = await measure(
-					'ward round page (300 rooms)',
-					get(admin, `/sites/${site}/round`),
-					page('round_title', 'data-row')
-				);
 			if (wants('roundSave')) {
 				const db = postgres(benchUrl!, { max: 1, onnotice: () => {} });
 				const stayIds = (
@@ -596,24 +602,6 @@ async function main() {
 					/"type":"success"/
 				);
 			}
-			if (wants('callList'))
-				pages.callList = await measure(
-					'call list (largest community)',
-					get(admin, `/clinician/calls?communityId=${fixture.community.id}`),
-					page('call_title', 'count-due')
-				);
-			if (wants('inbox'))
-				pages.inbox = await measure(
-					'alert inbox',
-					get(admin, '/alerts'),
-					page('inbox_title', 'data-testid="alert"')
-				);
-			if (wants('pastReport'))
-				pages.pastReport = await measure(
-					`daily report (${fixture.pastDate})`,
-					get(admin, `/dashboard/report?date=${fixture.pastDate}`),
-					zh.dash_report_heading!.replace('{date}', fixture.pastDate)
-				);
 			// A date's first opening on this server counts its settled figures once (later ones reuse
 			// them): ten dates never opened before, one request each.
 			const first: number[] = [];

@@ -36,6 +36,18 @@ function scopeWhere(principal: Principal): SQL | undefined {
 
 const acker = aliasedTable(t.users, 'acker');
 
+/** What every list of alerts shows of one. */
+const ALERT_FIELDS = {
+	id: t.alerts.id,
+	kind: t.alerts.kind,
+	severity: t.alerts.severity,
+	status: t.alerts.status,
+	triggerCount: t.alerts.triggerCount,
+	firstTriggeredAt: t.alerts.firstTriggeredAt,
+	lastTriggeredAt: t.alerts.lastTriggeredAt,
+	lastValue: t.alerts.lastValue
+};
+
 /** Active alerts, critical first then oldest. */
 const INBOX_ORDER = [
 	desc(sql`${t.alerts.severity} = 'critical'`),
@@ -67,16 +79,9 @@ export async function inbox(principal: Principal, filter: InboxFilter = {}, limi
 	const picked = inScope(
 		db()
 			.select({
-				id: t.alerts.id,
-				kind: t.alerts.kind,
-				severity: t.alerts.severity,
-				status: t.alerts.status,
-				triggerCount: t.alerts.triggerCount,
-				firstTriggeredAt: t.alerts.firstTriggeredAt,
-				lastTriggeredAt: t.alerts.lastTriggeredAt,
+				...ALERT_FIELDS,
 				openedAt: t.alerts.openedAt,
 				escalatedAt: t.alerts.escalatedAt,
-				lastValue: t.alerts.lastValue,
 				acknowledgedAt: t.alerts.acknowledgedAt,
 				acknowledgedById: t.alerts.acknowledgedBy,
 				acknowledgeNote: t.alerts.acknowledgeNote,
@@ -162,14 +167,7 @@ export async function activeCount(principal: Principal): Promise<{ open: number;
 export async function alertsOfStay(stayId: string) {
 	return db()
 		.select({
-			id: t.alerts.id,
-			kind: t.alerts.kind,
-			severity: t.alerts.severity,
-			status: t.alerts.status,
-			triggerCount: t.alerts.triggerCount,
-			firstTriggeredAt: t.alerts.firstTriggeredAt,
-			lastTriggeredAt: t.alerts.lastTriggeredAt,
-			lastValue: t.alerts.lastValue,
+			...ALERT_FIELDS,
 			outcome: t.alerts.outcome,
 			resolvedAt: t.alerts.resolvedAt
 		})
