@@ -50,6 +50,19 @@ interface Job {
 }
 
 const checks = new Checks();
+
+/** A server of rounds 3 and 4: no demo data, the scheduler on, and its log lines at info. */
+function startRoundServer(url: string, port: number, extra: Record<string, string>) {
+	return startServer({
+		DATABASE_URL: url,
+		TOTP_ENCRYPTION_KEY,
+		PORT: String(port),
+		DEMO_SEED: 'off',
+		SCHEDULER: 'on',
+		LOG_LEVEL: 'info',
+		...extra
+	});
+}
 let cluster: Cluster | null = null;
 let server: Server | null = null;
 
@@ -201,15 +214,7 @@ async function databaseCut(cluster: Cluster, url: string, token: string, stayIds
 	const port = await freePort();
 	let s: Server | null = null;
 	try {
-		s = await startServer({
-			DATABASE_URL: viaProxy,
-			TOTP_ENCRYPTION_KEY,
-			PORT: String(port),
-			DEMO_SEED: 'off',
-			SCHEDULER: 'on',
-			SCHEDULER_INTERVAL_SECONDS: '1',
-			LOG_LEVEL: 'info'
-		});
+		s = await startRoundServer(viaProxy, port, { SCHEDULER_INTERVAL_SECONDS: '1' });
 		server = s;
 		const base = `http://127.0.0.1:${port}`;
 		const cookie = await staffCookie(base);
@@ -354,15 +359,7 @@ async function shutdownUnderLoad(
 	signal: 'SIGTERM' | 'SIGINT'
 ) {
 	const port = await freePort();
-	const s = await startServer({
-		DATABASE_URL: url,
-		TOTP_ENCRYPTION_KEY,
-		PORT: String(port),
-		DEMO_SEED: 'off',
-		SCHEDULER: 'on',
-		SHUTDOWN_TIMEOUT: '20',
-		LOG_LEVEL: 'info'
-	});
+	const s = await startRoundServer(url, port, { SHUTDOWN_TIMEOUT: '20' });
 	server = s;
 	const base = `http://127.0.0.1:${port}`;
 	const BURST = 150;

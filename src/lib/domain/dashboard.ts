@@ -8,7 +8,7 @@
  * report for a past day never changes when somebody backdates something today.
  */
 import { DateTime } from 'luxon';
-import type { PhaseMode } from './plan';
+import { DAY_MS, type PhaseMode } from './plan';
 
 export const PHASE_MODES: readonly PhaseMode[] = ['centralised', 'home_isolation', 'home_monitoring'];
 
@@ -64,8 +64,6 @@ export function datesFrom(first: string, count: number): string[] {
 	const start = DateTime.fromISO(first, { zone: 'utc' });
 	return Array.from({ length: count }, (_, i) => start.plus({ days: i }).toISODate()!);
 }
-
-const DAY_MS = 86_400_000;
 
 /** The releases-due window from an instant: [now, within) counts as due soon, [now, end) is charted. */
 export function releaseWindow(now: Date, withinDays: number, horizonDays: number) {
