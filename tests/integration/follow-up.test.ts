@@ -113,6 +113,38 @@ describe('the slot call list', () => {
 		).toEqual([elsewhere.id]);
 	});
 
+	it('shows each resident’s own risk factors and calls, fact by fact', async () => {
+		const c = await community();
+		const pregnant = await c.add({ pregnant: true });
+		const chronic = await c.add({ chronicDisease: true });
+		const immuno = await c.add({ immunosuppressed: true });
+		const all = await c.add({ pregnant: true, chronicDisease: true, immunosuppressed: true });
+		const reachedMorning = await c.add();
+		const plain = await c.add();
+		await recordCall(c.clinician, call(reachedMorning.id, { outcome: 'reached' }), null, NOW);
+		// 17:30 in Shanghai: the evening slot of the same day.
+		const evening = new Date(NOW.getTime() + 9 * 60 * 60_000);
+		const list = (await callList(c.clinician, {}, 30, evening))!;
+		expect(list.slot).toBe('evening');
+		const row = (id: string) => list.calls.find((r) => r.stayId === id)!;
+		expect(row(pregnant.id).riskFactors).toEqual(['pregnant']);
+		expect(row(chronic.id).riskFactors).toEqual(['chronic_disease']);
+		expect(row(immuno.id).riskFactors).toEqual(['immunosuppressed']);
+		expect(row(all.id).riskFactors).toEqual(['pregnant', 'chronic_disease', 'immunosuppressed']);
+		// Reached this morning: owed the evening's call, but after those not heard from all day.
+		expect(row(reachedMorning.id)).toMatchObject({
+			reachedToday: true,
+			failedThisSlot: 0,
+			lastAttempt: null,
+			riskFactors: [],
+			phoneFlagged: false,
+			unreachableAlert: false
+		});
+		expect(row(plain.id)).toMatchObject({ reachedToday: false, riskFactors: [] });
+		expect(list.calls.map((r) => r.stayId).slice(-2)).toEqual([plain.id, reachedMorning.id]);
+		expect(list.counts).toEqual({ total: 6, due: 6, done: 0, unreached: 0 });
+	});
+
 	it('"save and next" goes to the next resident of the called resident’s community, never another’s', async () => {
 		const a = await community();
 		const b = await community();

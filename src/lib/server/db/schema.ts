@@ -582,7 +582,9 @@ export const calls = pgTable(
 	},
 	(t) => [
 		uniqueIndex('calls_idempotency_key').on(t.idempotencyKey),
-		index('calls_stay_time_idx').on(t.stayId, t.attemptedAt),
+		// A stay's calls by time, carrying what the call list sums up of them (outcome, slot, entry order), so
+		// that the list reads two days of calls for each of a community's stays from the index alone.
+		index('calls_stay_time_idx').on(t.stayId, t.attemptedAt, t.createdAt, t.outcome, t.slot, t.slotDate),
 		index('calls_slot_idx').on(t.slotDate, t.slot),
 		// A clinician's own calls of a day (the call list's "my day").
 		index('calls_clinician_time_idx').on(t.clinicianId, t.attemptedAt)

@@ -3,7 +3,7 @@
  * clinician's communities who is still owed a call this slot, in DESIGN §3's order, with the counts the
  * page shows at its top.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Principal } from '../../domain/access';
 import { FAILED_CALL_OUTCOMES, type CallOutcome } from '../../domain/alert-rules';
@@ -303,10 +303,26 @@ const instantOf = (v: Stamp) => (v instanceof Date ? v : new Date(v));
 const dateOf = (v: Stamp | null) => (v === null || typeof v === 'string' ? v : v.toISOString().slice(0, 10));
 
 /**
+ * The yes-or-no facts of a row, sent as the bits of one integer: a community's list is thousands of rows,
+ * and each column the driver parses costs as much as the rest of a row's work.
+ */
+const FLAG = {
+	pregnant: 1,
+	chronicDisease: 2,
+	immunosuppressed: 4,
+	phoneFlagged: 8,
+	reachedThisSlot: 16,
+	reachedToday: 32,
+	unreachableAlert: 64,
+	reported: 128
+} as const;
+
+/**
  * Every active stay of the given communities with what the list needs of its calls, readings and alerts,
  * summed up in the database: one round trip, and each stay's own rows read through their indexes
- * (resident by key, calls and readings by stay and time, active alerts by stay). Thousands of rows come
- * back, so they are read as the driver gives them rather than through the query builder's mapping.
+ * (resident by key, calls by stay and time from the index alone, readings by stay and time, active alerts
+ * by stay). Thousands of rows come back, so they are read as the driver gives them rather than through the
+ * query builder's mapping, with the flags packed into one column and each plan's JSON parsed once.
  */
 async function slotRows(slots: CommunitySlot[], now: Date): Promise<SlotRow[]> {
 	// Calls since the start of the earliest local day in play (the previous day's evening at the latest).
@@ -324,16 +340,29 @@ async function slotRows(slots: CommunitySlot[], now: Date): Promise<SlotRow[]> {
 		sql`, `
 	);
 	const inSlot = sql`c.slot = w.slot and c.slot_date = w.slot_date`;
+	const bit = (fact: SQL, flag: number) => sql`${sql.raw(String(flag))} * (${fact})::int`;
+	const flags = sql.join(
+		[
+			bit(sql`r.pregnant`, FLAG.pregnant),
+			bit(sql`r.chronic_disease`, FLAG.chronicDisease),
+			bit(sql`r.immunosuppressed`, FLAG.immunosuppressed),
+			bit(sql`r.phone_flagged_at is not null`, FLAG.phoneFlagged),
+			bit(sql`cs.reached_slot`, FLAG.reachedThisSlot),
+			bit(sql`cs.reached_today`, FLAG.reachedToday),
+			bit(sql`al.unreachable`, FLAG.unreachableAlert),
+			bit(
+				sql`exists (select 1 from ${t.readings} rd where rd.stay_id = st.id and rd.taken_at >= w.opened)`,
+				FLAG.reported
+			)
+		],
+		sql` + `
+	);
 	const res = await db().execute(sql`
 		select
-			st.id, st.resident_id, st.site_id, st.admitted_at, st.period_start, st.plan_phases, st.extensions,
-			r.name, r.birth_date, r.pregnant, r.chronic_disease, r.immunosuppressed,
-			r.phone_flagged_at is not null as phone_flagged,
-			cs.failed, cs.reached_slot, cs.reached_today, cs.last_outcome, cs.last_at,
-			al.critical, al.warning, al.unreachable,
-			exists (
-				select 1 from ${t.readings} rd where rd.stay_id = st.id and rd.taken_at >= w.opened
-			) as reported
+			st.id, st.resident_id, st.site_id, st.admitted_at, st.period_start,
+			st.plan_phases::text as plan_phases, st.extensions::text as extensions,
+			r.name, r.birth_date, ${flags} as flags,
+			cs.failed, cs.last_outcome, cs.last_at, al.critical, al.warning
 		from ${t.stays} st
 		join (values ${windows}) as w (site_id, slot, slot_date, opened) on w.site_id = st.site_id
 		-- The resident by key: joined as a whole table, the planner would read every resident the city
@@ -362,53 +391,57 @@ async function slotRows(slots: CommunitySlot[], now: Date): Promise<SlotRow[]> {
 			where a.stay_id = st.id and a.status in ('open', 'acknowledged')
 		) al
 		where st.status = 'active'`);
+	// Stays share a handful of plans and mostly have no extensions: each distinct text is parsed once.
+	const parsed = new Map<string, unknown>();
+	const json = <T>(text: string): T => {
+		let value = parsed.get(text);
+		if (value === undefined) parsed.set(text, (value = JSON.parse(text)));
+		return value as T;
+	};
 	return rowsOf<{
 		id: string;
 		resident_id: string;
 		site_id: string;
 		admitted_at: Stamp;
 		period_start: Stamp;
-		plan_phases: SlotRow['planPhases'];
-		extensions: SlotRow['extensions'];
+		plan_phases: string;
+		extensions: string;
 		name: string;
 		birth_date: Stamp | null;
-		pregnant: boolean;
-		chronic_disease: boolean;
-		immunosuppressed: boolean;
-		phone_flagged: boolean;
+		flags: number | string;
 		failed: number;
-		reached_slot: boolean;
-		reached_today: boolean;
 		last_outcome: CallOutcome | null;
 		last_at: Stamp | null;
 		critical: number;
 		warning: number;
-		unreachable: boolean;
-		reported: boolean;
-	}>(res).map((r) => ({
-		stayId: r.id,
-		residentId: r.resident_id,
-		siteId: r.site_id,
-		admittedAt: instantOf(r.admitted_at),
-		periodStart: instantOf(r.period_start),
-		planPhases: r.plan_phases,
-		extensions: r.extensions,
-		name: r.name,
-		birthDate: dateOf(r.birth_date),
-		pregnant: r.pregnant,
-		chronicDisease: r.chronic_disease,
-		immunosuppressed: r.immunosuppressed,
-		phoneFlagged: r.phone_flagged,
-		failedThisSlot: Number(r.failed),
-		reachedThisSlot: r.reached_slot,
-		reachedToday: r.reached_today,
-		lastOutcome: r.last_outcome,
-		lastAt: r.last_at === null ? null : instantOf(r.last_at),
-		criticalAlerts: Number(r.critical),
-		warningAlerts: Number(r.warning),
-		unreachableAlert: r.unreachable,
-		reported: r.reported
-	}));
+	}>(res).map((r) => {
+		const flags = Number(r.flags);
+		const has = (flag: number) => (flags & flag) !== 0;
+		return {
+			stayId: r.id,
+			residentId: r.resident_id,
+			siteId: r.site_id,
+			admittedAt: instantOf(r.admitted_at),
+			periodStart: instantOf(r.period_start),
+			planPhases: json<SlotRow['planPhases']>(r.plan_phases),
+			extensions: json<SlotRow['extensions']>(r.extensions),
+			name: r.name,
+			birthDate: dateOf(r.birth_date),
+			pregnant: has(FLAG.pregnant),
+			chronicDisease: has(FLAG.chronicDisease),
+			immunosuppressed: has(FLAG.immunosuppressed),
+			phoneFlagged: has(FLAG.phoneFlagged),
+			failedThisSlot: Number(r.failed),
+			reachedThisSlot: has(FLAG.reachedThisSlot),
+			reachedToday: has(FLAG.reachedToday),
+			lastOutcome: r.last_outcome,
+			lastAt: r.last_at === null ? null : instantOf(r.last_at),
+			criticalAlerts: Number(r.critical),
+			warningAlerts: Number(r.warning),
+			unreachableAlert: has(FLAG.unreachableAlert),
+			reported: has(FLAG.reported)
+		};
+	});
 }
 
 /** The first callable stay of the list after `afterStayId` (or the first), for "save and next". */
