@@ -88,6 +88,13 @@ describe('the alert inbox', () => {
 		expect((await inbox(nurse, { severity: 'critical' })).rows.map((r) => r.kind)).toEqual(['hypoxia']);
 		expect((await inbox(nurse, { kind: 'fever' })).rows).toHaveLength(2);
 		expect(await activeCount(nurse)).toEqual({ open: 3, critical: 1 });
+
+		// Page by page, in the same order, with the totals of them all on every page.
+		const page = (n: number) => inbox(nurse, {}, { page: n, pageSize: 2 });
+		expect((await page(1)).rows.map((r) => r.stayId)).toEqual([hypoxiaStay, early]);
+		expect((await page(2)).rows.map((r) => r.stayId)).toEqual([feverStay]);
+		expect((await page(2)).totals.total).toBe(3);
+		expect((await page(3)).rows).toEqual([]);
 	});
 
 	it('acknowledging keeps the alert active with who and the note; a second acknowledgement says by whom', async () => {

@@ -12,7 +12,8 @@ import { db, type DbOrTx } from './db';
 import * as t from './db/schema';
 import { notifyAlerts, type AlertKind } from './readings/record';
 
-export const INBOX_LIMIT = 300;
+/** Alerts on one page of the inbox: the most urgent first, the rest a page away. */
+export const INBOX_PAGE_SIZE = 100;
 
 export interface InboxFilter {
 	siteId?: string | null;
@@ -73,9 +74,14 @@ function inScope<Q extends PgSelect>(query: Q, principal: Principal, filter: Inb
 	) as Q;
 }
 
-export async function inbox(principal: Principal, filter: InboxFilter = {}, limit = INBOX_LIMIT) {
-	// The first `limit` alerts are picked before anything else is looked up, so the resident, site and
-	// room are read for those rows only.
+/** One page of the inbox (`page` counts from 1) and the totals of every active alert it could show. */
+export async function inbox(
+	principal: Principal,
+	filter: InboxFilter = {},
+	{ page = 1, pageSize = INBOX_PAGE_SIZE }: { page?: number; pageSize?: number } = {}
+) {
+	// The page's alerts are picked before anything else is looked up, so the resident, site and room are
+	// read for those rows only.
 	const picked = inScope(
 		db()
 			.select({
@@ -93,7 +99,8 @@ export async function inbox(principal: Principal, filter: InboxFilter = {}, limi
 		filter
 	)
 		.orderBy(...INBOX_ORDER)
-		.limit(limit)
+		.limit(pageSize)
+		.offset((page - 1) * pageSize)
 		.as('picked');
 	const rowsOfPage = db()
 		.select({

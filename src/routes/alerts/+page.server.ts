@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { message, setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { z } from 'zod';
@@ -14,7 +14,8 @@ import type { Actions, PageServerLoad } from './$types';
 const filter = z.object({
 	siteId: z.uuid().optional().catch(undefined),
 	kind: z.enum(t.alertKindEnum.enumValues).optional().catch(undefined),
-	severity: z.enum(t.severityEnum.enumValues).optional().catch(undefined)
+	severity: z.enum(t.severityEnum.enumValues).optional().catch(undefined),
+	page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1)
 });
 
 const STAFF = ['admin', 'site_staff', 'clinician'] as const;
@@ -22,14 +23,53 @@ const STAFF = ['admin', 'site_staff', 'clinician'] as const;
 export const load: PageServerLoad = async (event) => {
 	const principal = requireRole(event, ...STAFF);
 	event.depends('app:alerts');
-	const f = filter.parse(Object.fromEntries(event.url.searchParams));
+	const { page, ...f } = filter.parse(Object.fromEntries(event.url.searchParams));
 	const [list, sites, ackForm, resolveForm] = await Promise.all([
-		alerts.inbox(principal, f),
+		alerts.inbox(principal, f, { page }),
 		scopeSites(principal),
 		superValidate(zod4(acknowledgeSchema), { id: 'ack' }),
 		superValidate(zod4(resolveSchema), { id: 'resolve' })
 	]);
-	return { filter: f, list, limit: alerts.INBOX_LIMIT, sites, ackForm, resolveForm };
+	const pages = Math.max(1, Math.ceil(list.totals.total / alerts.INBOX_PAGE_SIZE));
+	// Past the end (alerts were resolved since the link was made): the last page there is.
+	if (page > pages) {
+		const to = new URL(event.url);
+		to.searchParams.set('page', String(pages));
+		redirect(303, `${to.pathname}${to.search}`);
+	}
+	const en = event.locals.locale === 'en';
+	// What the page shows of each alert, and nothing else: a page of a hundred alerts is sent whole.
+	const rows = list.rows.map((a) => ({
+		id: a.id,
+		kind: a.kind,
+		severity: a.severity,
+		status: a.status,
+		triggerCount: a.triggerCount,
+		firstTriggeredAt: a.firstTriggeredAt,
+		lastTriggeredAt: a.lastTriggeredAt,
+		escalatedAt: a.escalatedAt,
+		lastValue: a.lastValue,
+		acknowledgedAt: a.acknowledgedAt,
+		acknowledgedBy: a.acknowledgedBy,
+		acknowledgeNote: a.acknowledgeNote,
+		residentId: a.residentId,
+		name: a.name,
+		site: en && a.siteCode ? a.siteCode : a.siteName,
+		timeZone: a.timeZone,
+		building: a.building,
+		room: a.room
+	}));
+	return {
+		filter: f,
+		rows,
+		totals: list.totals,
+		page,
+		pages,
+		from: (page - 1) * alerts.INBOX_PAGE_SIZE + 1,
+		sites,
+		ackForm,
+		resolveForm
+	};
 };
 
 export const actions: Actions = {
