@@ -11,6 +11,7 @@ import { demoDevice, demoLogins, formatLogins, seedIfEmpty } from './db/seed';
 import { outageWatch } from './db/outage';
 import { endEventStreams } from './live';
 import { log } from './log';
+import { startWarming } from './dashboard/warm';
 import { startRetention } from './retention';
 import { startScheduler } from './scheduler';
 
@@ -128,6 +129,8 @@ async function start(env: Record<string, string | undefined>): Promise<Database>
 
 	// Retention runs wherever the scheduler does (SCHEDULER=off servers leave both to another server).
 	const retention = config.SCHEDULER === 'on' ? startRetention(db, config.RETENTION_DAYS) : null;
+	// So does counting the night's settled dashboard figures before headquarters opens the report.
+	const warming = config.SCHEDULER === 'on' ? startWarming(db) : null;
 
 	// Shutdown (SIGTERM, SIGINT): adapter-node stops accepting connections, lets the requests in flight
 	// finish (up to SHUTDOWN_TIMEOUT, then cuts the connections) and emits `sveltekit:shutdown` once every
@@ -144,7 +147,7 @@ async function start(env: Record<string, string | undefined>): Promise<Database>
 			// Connections cut at SHUTDOWN_TIMEOUT leave their handlers running; give them a moment.
 			await handlersDone(HANDLER_GRACE_MS);
 			// Let a running tick finish before the connections close.
-			await Promise.all([scheduler?.stop(), retention?.stop()]);
+			await Promise.all([scheduler?.stop(), retention?.stop(), warming?.stop()]);
 			outageWatch(db).stop();
 			await database().close();
 			log.info('shut down');

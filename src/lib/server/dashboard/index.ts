@@ -28,7 +28,7 @@ import { db, type DbOrTx } from '../db';
 import * as t from '../db/schema';
 import { slotStart } from '../follow-up/call-list';
 import * as q from './queries';
-import { settledGet, settledSet } from './settled';
+import { isSettled, keepSettled, loadSettled, settled } from './settled';
 
 export interface ScopeSite {
 	id: string;
@@ -103,15 +103,6 @@ function dayMoment(date: string, timeZone: string, now: Date): Moment {
 	};
 }
 
-/** A figure that only depends on append-only facts as of `asOf`: kept once `asOf` is well past. */
-async function settled<T>(key: string, asOf: Date, now: Date, compute: () => Promise<T>): Promise<T> {
-	const kept = settledGet<T>(key);
-	if (kept !== undefined) return kept;
-	const value = await compute();
-	settledSet(key, asOf, now, value);
-	return value;
-}
-
 /** Rows counted up to an instant plus rows counted since it, added up by site. */
 function addUp<R extends { site_id: string | null }>(
 	before: readonly R[],
@@ -132,7 +123,7 @@ function addUp<R extends { site_id: string | null }>(
  */
 async function flowsToday(database: DbOrTx, ids: readonly string[], scope: string, m: Moment) {
 	const [before, today] = await Promise.all([
-		settled(`flows-total|${scope}|${m.dayStart.toISOString()}`, m.dayStart, m.now, () =>
+		settled(database, `flows-total|${scope}|${m.dayStart.toISOString()}`, m.dayStart, m.now, () =>
 			q.flows(database, ids, m.dayStart, m.dayStart)
 		),
 		q.flows(database, ids, m.dayStart, m.asOf, m.dayStart)
@@ -152,7 +143,7 @@ async function flowsToday(database: DbOrTx, ids: readonly string[], scope: strin
 /** Close contacts tracked: the count as of today's start (settled) plus those first admitted today. */
 async function contactsToday(database: DbOrTx, ids: readonly string[], scope: string, m: Moment) {
 	const [before, added] = await Promise.all([
-		settled(`contacts|${scope}|${m.dayStart.toISOString()}`, m.dayStart, m.now, () =>
+		settled(database, `contacts|${scope}|${m.dayStart.toISOString()}`, m.dayStart, m.now, () =>
 			q.closeContacts(database, ids, m.dayStart)
 		),
 		q.closeContactsSince(database, ids, m.dayStart, m.asOf)
@@ -171,7 +162,7 @@ async function figuresOf(database: DbOrTx, sites: readonly ScopeSite[], m: Momen
 	const zone = sites[0]!.timeZone;
 	const scope = [...ids].sort().join(',');
 	const past = (name: string, compute: () => Promise<unknown>) =>
-		settled(`${name}|${scope}|${m.asOf.toISOString()}`, m.asOf, m.now, compute);
+		settled(database, `${name}|${scope}|${m.asOf.toISOString()}`, m.asOf, m.now, compute);
 	const [observing, flows, contacts, alerts, unreached, due, rooms] = await Promise.all([
 		m.live
 			? q.observingNow(database, ids)
@@ -302,13 +293,18 @@ async function censusOf(
 	const scope = [...ids].sort().join(',');
 	const keyOf = (p: Date) => `census|${scope}|${p.toISOString()}`;
 	const past = points.slice(0, -1);
-	const kept = past.map((p) => settledGet<q.ObservingRow[]>(keyOf(p)));
+	const entries = past.map((p) => ({ key: keyOf(p), asOf: p }));
+	const kept = await loadSettled<q.ObservingRow[]>(database, entries, now);
 	if (kept.every((k) => k !== undefined)) {
 		const last = (await live) ?? (await q.observingAt(database, ids, points[points.length - 1]!));
 		return [...(kept as q.ObservingRow[][]), last];
 	}
 	const all = await q.censusAt(database, ids, points);
-	past.forEach((p, i) => settledSet(keyOf(p), p, now, all[i]!));
+	await keepSettled(
+		database,
+		entries.map((e, i) => ({ ...e, value: all[i]! })),
+		now
+	);
 	return all;
 }
 
@@ -323,11 +319,7 @@ async function flowsPerDayOf(
 ): ReturnType<typeof q.flowsPerDay> {
 	const key = `flows|${[...ids].sort().join(',')}|${zone}|${from.toISOString()}|${todayStart.toISOString()}`;
 	const [before, today] = await Promise.all([
-		settledGet<Awaited<ReturnType<typeof q.flowsPerDay>>>(key) ??
-			q.flowsPerDay(database, ids, from, todayStart, zone).then((rows) => {
-				settledSet(key, todayStart, now, rows);
-				return rows;
-			}),
+		settled(database, key, todayStart, now, () => q.flowsPerDay(database, ids, from, todayStart, zone)),
 		q.flowsPerDay(database, ids, todayStart, now, zone)
 	]);
 	return [...before, ...today];
@@ -433,11 +425,14 @@ export interface DailyReport extends Figures {
 }
 
 /** The figures as of the end of `date` in each site's zone (the caller checks the date is past). */
-export async function dailyReport(principal: Principal, date: string): Promise<DailyReport> {
+export async function dailyReport(
+	principal: Principal,
+	date: string,
+	now = new Date()
+): Promise<DailyReport> {
 	const database = db();
 	const sites = await sitesInScope(principal, database);
 	const mainZone = sites[0]?.timeZone ?? 'Asia/Shanghai';
-	const now = new Date();
 	const { figures } = await figuresAcross(database, sites, (zone) => dayMoment(date, zone, now));
 	return { ...figures, date, asOf: dayBounds(date, mainZone).end, timeZone: mainZone };
 }
@@ -446,4 +441,23 @@ export async function dailyReport(principal: Principal, date: string): Promise<D
 export async function mainZoneOf(principal: Principal): Promise<string> {
 	const sites = await sitesInScope(principal);
 	return sites[0]?.timeZone ?? 'Asia/Shanghai';
+}
+
+/** Headquarters' view: every active site. */
+const HEADQUARTERS: Principal = { userId: '', role: 'admin', siteIds: [], residentId: null, readOnly: false };
+
+/**
+ * Counts, for every active site, what settles each night: yesterday's daily report and the totals
+ * today's dashboard starts from. Kept (settled.ts), they are there for the first reader of the day.
+ * Returns the local date it counted for (`done` when that day was counted already), or null when the
+ * day's start is not yet settled.
+ */
+export async function warmSettled(now = new Date(), done: string | null = null): Promise<string | null> {
+	const zone = await mainZoneOf(HEADQUARTERS);
+	const [yesterday, today] = datesEnding(localDate(now, zone), 2) as [string, string];
+	if (today === done) return done;
+	if (!isSettled(dayBounds(today, zone).start, now)) return null;
+	await dailyReport(HEADQUARTERS, yesterday, now);
+	await dashboard(HEADQUARTERS, now);
+	return today;
 }

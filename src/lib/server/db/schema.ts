@@ -125,6 +125,17 @@ export const appMeta = pgTable('app_meta', {
 	updatedAt: instant('updated_at').notNull().defaultNow()
 });
 
+/**
+ * Dashboard figures as of an instant well past, kept once counted (see dashboard/settled.ts): they rest on
+ * append-only events, so they never change. `key` is a digest of what was counted, for whom and as of when.
+ */
+export const settledFigures = pgTable('settled_figures', {
+	key: text('key').primaryKey(),
+	value: jsonb('value').notNull(),
+	asOf: instant('as_of').notNull(),
+	createdAt: instant('created_at').notNull().defaultNow()
+});
+
 export const sites = pgTable(
 	'sites',
 	{
@@ -585,7 +596,8 @@ export const calls = pgTable(
 		// A stay's calls by time, carrying what the call list sums up of them (outcome, slot, entry order), so
 		// that the list reads two days of calls for each of a community's stays from the index alone.
 		index('calls_stay_time_idx').on(t.stayId, t.attemptedAt, t.createdAt, t.outcome, t.slot, t.slotDate),
-		index('calls_slot_idx').on(t.slotDate, t.slot),
+		// A slot's calls, with what the dashboard's unreached count asks of them, read from the index alone.
+		index('calls_slot_idx').on(t.slotDate, t.slot, t.outcome, t.stayId, t.attemptedAt),
 		// A clinician's own calls of a day (the call list's "my day").
 		index('calls_clinician_time_idx').on(t.clinicianId, t.attemptedAt)
 	]
