@@ -151,6 +151,15 @@ async function contactsToday(database: DbOrTx, ids: readonly string[], scope: st
 	return addUp(before, added, (a, b) => ({ site_id: a.site_id, n: a.n + b.n }));
 }
 
+/** Beds and rooms awaiting disinfection by site, from the two counts of a past instant. */
+function roomsOf(
+	beds: readonly { site_id: string; capacity: number }[],
+	awaiting: readonly { site_id: string; awaiting: number }[]
+): q.RoomRow[] {
+	const waiting = new Map(awaiting.map((r) => [r.site_id, r.awaiting]));
+	return beds.map((b) => ({ ...b, awaiting: waiting.get(b.site_id) ?? 0 }));
+}
+
 /**
  * Every figure of the given sites (which share one zone) at one moment: seven aggregates. Live, they
  * are read from the stays as they stand and today's events; for a past moment, from the event history
@@ -184,7 +193,12 @@ async function figuresOf(database: DbOrTx, sites: readonly ScopeSite[], m: Momen
 			: (past('due', () =>
 					q.releasesDue(database, ids, m.asOf, zone, RELEASE_DAYS, UPCOMING_DAYS)
 				) as Promise<q.ReleaseDueRow[]>),
-		m.live ? q.roomsNow(database, ids) : q.roomsAt(database, ids, m.asOf)
+		m.live
+			? q.roomsNow(database, ids)
+			: Promise.all([
+					q.bedsAt(database, ids, m.asOf),
+					past('awaiting', () => q.awaitingAt(database, ids, m.asOf)) as ReturnType<typeof q.awaitingAt>
+				]).then(([beds, awaiting]) => roomsOf(beds, awaiting))
 	]);
 	const bySite = new Map(sites.map((s) => [s.id, emptyFigures()]));
 	const of = (id: string | null) => (id ? bySite.get(id) : undefined);

@@ -499,14 +499,36 @@ export async function roomsNow(db: DbOrTx, siteIds: readonly string[]): Promise<
 	return rows.map((r) => ({ ...r, capacity: Number(r.capacity), awaiting: Number(r.awaiting) }));
 }
 
-/**
- * Beds and rooms awaiting terminal disinfection at a past instant, from the record: beds of rooms that
- * existed then; a room awaited disinfection when a stay had left it (release, other outcome, handover,
- * transfer) and no "mark clean" was audited for it between that departure and asOf.
- */
-export async function roomsAt(db: DbOrTx, siteIds: readonly string[], asOf: Date): Promise<RoomRow[]> {
+/** Beds at a past instant: those of the rooms that existed then, as each room's capacity stands now. */
+export async function bedsAt(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	asOf: Date
+): Promise<{ site_id: string; capacity: number }[]> {
 	if (!siteIds.length) return [];
-	const rows = rowsOf<RoomRow>(
+	const rows = rowsOf<{ site_id: string; capacity: number }>(
+		await db.execute(sql`
+			select r.site_id, coalesce(sum(r.capacity), 0)::int as capacity
+			from rooms r
+			where r.site_id = any(${uuids(siteIds)}) and r.created_at < ${at(asOf)}
+			group by 1`)
+	);
+	return rows.map((r) => ({ ...r, capacity: Number(r.capacity) }));
+}
+
+/**
+ * Rooms awaiting terminal disinfection at a past instant, from the record: a room awaited disinfection
+ * when a stay had left it (release, other outcome, handover, transfer) and no "mark clean" was audited
+ * for it between that departure and asOf. It rests on stay events and the audit log alone, both only
+ * ever added to with the current time, so the count as of a past instant never changes.
+ */
+export async function awaitingAt(
+	db: DbOrTx,
+	siteIds: readonly string[],
+	asOf: Date
+): Promise<{ site_id: string; awaiting: number }[]> {
+	if (!siteIds.length) return [];
+	const rows = rowsOf<{ site_id: string; awaiting: number }>(
 		await db.execute(sql`
 			with vacated as (
 				select coalesce(e.data->>'fromRoomId', e.data->>'roomId')::uuid as room_id, max(${KNOWN}) as at
@@ -515,23 +537,19 @@ export async function roomsAt(db: DbOrTx, siteIds: readonly string[], asOf: Date
 					and coalesce(e.data->>'fromRoomId', e.data->>'roomId') is not null
 					and ${KNOWN} < ${at(asOf)}
 				group by 1
-			),
-			waiting as (
-				select v.room_id from vacated v
-				where not exists (
+			)
+			select r.site_id, count(*)::int as awaiting
+			from vacated v
+			join rooms r on r.id = v.room_id
+			where r.site_id = any(${uuids(siteIds)}) and r.created_at < ${at(asOf)}
+				and not exists (
 					select 1 from audit_log a
 					where a.entity = 'room' and a.action = 'mark_clean' and a.entity_id = v.room_id::text
 						and a.at >= v.at and a.at < ${at(asOf)}
 				)
-			)
-			select r.site_id, coalesce(sum(r.capacity), 0)::int as capacity,
-				count(w.room_id)::int as awaiting
-			from rooms r
-			left join waiting w on w.room_id = r.id
-			where r.site_id = any(${uuids(siteIds)}) and r.created_at < ${at(asOf)}
 			group by 1`)
 	);
-	return rows.map((r) => ({ ...r, capacity: Number(r.capacity), awaiting: Number(r.awaiting) }));
+	return rows.map((r) => ({ ...r, awaiting: Number(r.awaiting) }));
 }
 
 /** Admissions and releases per local day in [from, to), in scope of the event's site. */
