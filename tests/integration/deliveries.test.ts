@@ -5,7 +5,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { needKey, prescribeSchema, type DeliveryItem } from '../../src/lib/schemas/delivery';
 import * as deliveries from '../../src/lib/server/deliveries';
 import * as t from '../../src/lib/server/db/schema';
-import { needAction } from '../../src/lib/server/delivery-forms';
+import { bulkAction, needAction } from '../../src/lib/server/delivery-forms';
 import { runSchedulerTick } from '../../src/lib/server/scheduler';
 import { createTestDatabase, engine, type TestDatabase } from './helpers/database';
 import { makeGround, makeResident, makeRoom, makeStay, uniqueKey } from './helpers/factories';
@@ -376,6 +376,31 @@ async function calledHome(needs: { medicine?: boolean; supplies?: boolean; detai
 		.returning();
 	return { resident: r, stay, call: call! };
 }
+
+describe('a floor at once, as the worklist posts it', () => {
+	const post = (step: string, entries: string[]) => {
+		const body = new FormData();
+		body.set('step', step);
+		for (const e of entries) body.append('entry', e);
+		return {
+			request: new Request('http://localhost/sites/x/deliveries?/bulk', { method: 'POST', body }),
+			getClientAddress: () => '10.0.0.7'
+		} as unknown as RequestEvent;
+	};
+
+	it('refuses hand-made entries with a reason, and changes nothing', async () => {
+		const before = await tdb.db.select({ id: t.deliveries.id }).from(t.deliveries);
+		for (const entry of [
+			'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa:1',
+			`${crypto.randomUUID()}:0`,
+			`${crypto.randomUUID()}:99999999999999999999`
+		]) {
+			const answer = await bulkAction(post('pack', [entry]), nurse, ground.site.id);
+			expect(answer).toMatchObject({ status: 400, data: { bulkError: 'nothing_selected' } });
+		}
+		expect(await tdb.db.select({ id: t.deliveries.id }).from(t.deliveries)).toEqual(before);
+	});
+});
 
 describe('a need noted on a call', () => {
 	it('becomes a request in one click, once, with the clinician’s words', async () => {

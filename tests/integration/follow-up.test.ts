@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callSchema, type CallInput } from '../../src/lib/schemas/call';
+import { CALL_KEY_MAX, callSchema, type CallInput } from '../../src/lib/schemas/call';
 import { readingSchema } from '../../src/lib/schemas/reading';
 import * as t from '../../src/lib/server/db/schema';
 import {
@@ -290,6 +290,23 @@ describe('recording a call', () => {
 			ok: false,
 			error: 'key_conflict'
 		});
+	});
+
+	it('records the reading of a reached call with the longest key a call may have; a longer one is refused', async () => {
+		const c = await community();
+		const s = await c.add();
+		const longest = 'k'.repeat(CALL_KEY_MAX);
+		const saved = await recordCall(
+			c.clinician,
+			call(s.id, { outcome: 'reached', temperature: 36.8, idempotencyKey: longest }),
+			null,
+			NOW
+		);
+		expect(saved.ok).toBe(true);
+		expect(await tdb.db.select().from(t.readings).where(eq(t.readings.stayId, s.id))).toHaveLength(1);
+		const tooLong = callSchema.safeParse({ stayId: s.id, outcome: 'reached', idempotencyKey: `${longest}k` });
+		expect(tooLong.success).toBe(false);
+		expect(tooLong.error?.issues.map((i) => i.path.join('.'))).toEqual(['idempotencyKey']);
 	});
 
 	it('raises one unreachable alert after three failures in a row across days', async () => {

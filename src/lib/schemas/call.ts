@@ -15,6 +15,9 @@ export const callNeedsSchema = z.object({
 	detail: z.string().trim().max(300).default('')
 });
 
+/** The longest key a call may have (see the reading it records). */
+export const CALL_KEY_MAX = 95;
+
 export const callSchema = z
 	.object({
 		stayId: z.uuid(),
@@ -30,7 +33,8 @@ export const callSchema = z
 		symptoms: z.array(z.enum(SYMPTOMS)).max(SYMPTOMS.length).default([]),
 		needs: callNeedsSchema.default({ medicine: false, supplies: false, psychological: false, detail: '' }),
 		note: z.string().trim().max(500).default(''),
-		idempotencyKey: z.string().min(8).max(100)
+		// The reading a reached call records takes this key with `call:` in front, within a reading's 100.
+		idempotencyKey: z.string().min(8).max(CALL_KEY_MAX)
 	})
 	// Values come only from a resident who answered: a failed call with a temperature is a slip of the form.
 	.refine(
@@ -60,7 +64,7 @@ export const callFormSchema = z.object({
 	note: z.string().trim().max(500).default(''),
 	/** Ticked once the form has asked about a value in the rare tails (vitals.rareTail). */
 	confirmRare: z.boolean(),
-	idempotencyKey: z.string().min(8).max(100)
+	idempotencyKey: z.string().min(8).max(CALL_KEY_MAX)
 });
 
 export type CallFormInput = z.infer<typeof callFormSchema>;

@@ -23,6 +23,12 @@ test('a resident asks for a necessity on a phone; staff approve, pack and delive
 		await phone.getByRole('link', { name: '配送' }).click();
 		await expect(phone.getByRole('heading', { name: '我的配送', level: 1 })).toBeVisible();
 		expect(await seriousViolations(phone)).toEqual([]);
+		// A medicine request naming no medicine: the reason is read out with the field, after its hint.
+		const medicines = phone.getByLabel('药名、规格和用法');
+		await medicines.fill('');
+		await phone.getByRole('button', { name: '申请常用药' }).click();
+		await expect(medicines).toHaveAttribute('aria-invalid', 'true');
+		await expect(medicines).toHaveAccessibleDescription(/^已按入住时登记的常用药填好.*请写下药名。$/);
 		await phone.getByRole('checkbox', { name: '饮用水' }).check();
 		await phone.getByRole('checkbox', { name: '垃圾袋' }).check();
 		await phone.getByLabel('其他需要').fill('充电线一根');

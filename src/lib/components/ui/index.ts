@@ -7,4 +7,5 @@ export { default as Field } from './Field.svelte';
 export { default as Input } from './Input.svelte';
 export { default as Select } from './Select.svelte';
 export { default as Table } from './Table.svelte';
+export { default as Textarea } from './Textarea.svelte';
 export type { ButtonSize, ButtonVariant, FieldControlProps, SelectOption, Tone } from './types';

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { boundedPing, createOutageWatch, isDatabaseUnavailable, unavailableCode } from './outage';
+import {
+	boundedPing,
+	createOutageWatch,
+	DatabaseTimeoutError,
+	isDatabaseUnavailable,
+	unavailableCode
+} from './outage';
 
 const err = (code: string, cause?: unknown) => Object.assign(new Error(code), { code, cause });
 
@@ -98,6 +104,16 @@ describe('the outage watch', () => {
 		watch.observed(true, 'health');
 		expect(watch.isDown()).toBe(false);
 		expect(back).toHaveBeenCalledTimes(1);
+		watch.stop();
+	});
+
+	it('does not turn requests away for a health check that only ran out of time (the pool busy)', async () => {
+		const watch = createOutageWatch(async () => {});
+		watch.observed(false, 'health', new DatabaseTimeoutError());
+		expect(watch.isDown()).toBe(false);
+		// A refused connection is another matter.
+		watch.observed(false, 'health', err('ECONNREFUSED'));
+		expect(watch.isDown()).toBe(true);
 		watch.stop();
 	});
 

@@ -104,7 +104,10 @@ export interface OutageWatch {
 	 * down when a round trip fails too.
 	 */
 	report(e: unknown, source: string): boolean;
-	/** A round trip's outcome seen elsewhere (the health check): keeps the state current without a probe. */
+	/**
+	 * A round trip's outcome seen elsewhere (the health check): keeps the state current without a probe. A
+	 * round trip that timed out marks nothing down.
+	 */
 	observed(up: boolean, source: string, e?: unknown): void;
 	/** Called each time the database comes back after being down. */
 	onBack(fn: () => void): () => void;
@@ -177,7 +180,10 @@ export function createOutageWatch(ping: () => Promise<void>, options: OutageOpti
 		},
 		observed(up, source, e) {
 			if (up) markUp();
-			else markDown(source, e);
+			// A round trip that only ran out of time says the database is busy (every pooled connection
+			// in use, a long transaction on the embedded one) as much as gone: the check answers 503 for
+			// itself, but requests are turned away only on an error that says the database is out of reach.
+			else if (unavailableCode(e) !== 'DATABASE_TIMEOUT') markDown(source, e);
 		},
 		onBack(fn) {
 			waiting.add(fn);
