@@ -17,7 +17,7 @@ import { offerDirectRoutes } from '$lib/server/direct-routes';
 import { log } from '$lib/server/log';
 import { refuseNul } from '$lib/server/nul-guard';
 import { applySecurityHeaders } from '$lib/server/security-headers';
-import { unavailableResponse } from '$lib/server/unavailable';
+import { givesWayToUnavailable, unavailableResponse } from '$lib/server/unavailable';
 
 export const init: ServerInit = async () => {
 	await startApp(env);
@@ -74,7 +74,9 @@ const databaseOutage: Handle = async ({ event, resolve }) => {
 	if (watch.isDown() && event.url.pathname !== '/healthz') return unavailableResponse(event);
 	try {
 		const response = await resolve(event);
-		return event.locals.databaseUnavailable && response.status >= 500 ? unavailableResponse(event) : response;
+		return event.locals.databaseUnavailable && givesWayToUnavailable(response, event.isDataRequest)
+			? unavailableResponse(event)
+			: response;
 	} catch (e) {
 		if (watch.report(e, 'request')) return unavailableResponse(event);
 		throw e;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_MESSAGE, unavailableResponse } from './unavailable';
+import { API_MESSAGE, givesWayToUnavailable, unavailableResponse } from './unavailable';
 
 const ask = (path: string, headers: Record<string, string> = {}, method = 'GET') => {
 	const url = new URL(path, 'http://x');
@@ -43,5 +43,16 @@ describe('the answer while the database is out of reach', () => {
 		const data = ask('/alerts/__data.json', { accept: '*/*' });
 		expect(data.headers.get('content-type')).toBe('application/json');
 		expect(((await data.json()) as { message: string }).message).toMatch(/database/i);
+	});
+});
+
+describe('a request that found the database out of reach', () => {
+	it('answers 503 for a page’s data request too, which SvelteKit would answer 200 with the error inside', () => {
+		expect(givesWayToUnavailable(new Response('{"type":"data","nodes":[]}', { status: 200 }), true)).toBe(
+			true
+		);
+		expect(givesWayToUnavailable(new Response('error page', { status: 500 }), false)).toBe(true);
+		// A page that rendered despite it (the failing part was optional) stands.
+		expect(givesWayToUnavailable(new Response('<html>', { status: 200 }), false)).toBe(false);
 	});
 });

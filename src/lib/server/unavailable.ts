@@ -68,3 +68,12 @@ export function unavailableResponse(
 	const text = event.url.pathname.startsWith('/api/') ? API_MESSAGE : message;
 	return new Response(JSON.stringify({ message: text }), { status: 503, headers });
 }
+
+/**
+ * Whether what a request made, having found the database out of reach, must give way to the 503: an
+ * error page, or a page's data request (client-side navigation), which SvelteKit answers 200 with the
+ * error inside and the browser would show as a 500.
+ */
+export function givesWayToUnavailable(response: Response, isDataRequest: boolean): boolean {
+	return response.status >= 500 || isDataRequest;
+}
