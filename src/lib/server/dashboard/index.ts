@@ -118,17 +118,24 @@ function addUp<R extends { site_id: string | null }>(
 }
 
 /**
- * Today's flows and the running totals: the totals as of today's start are settled (kept once well
- * past), so only today's events are counted on each view.
+ * A day's flows and the running totals: the totals as of the day's start are settled (kept once well
+ * past), so only the day's events are counted. The day before's report, when kept, holds those totals
+ * already (as of its end, this day's start): a report read day after day counts one day at a time.
  */
 async function flowsToday(database: DbOrTx, ids: readonly string[], scope: string, m: Moment) {
+	const start = m.dayStart.toISOString();
+	const zero = { admitted_today: 0, released_today: 0, transferred_today: 0 };
 	const [before, today] = await Promise.all([
-		settled(database, `flows-total|${scope}|${m.dayStart.toISOString()}`, m.dayStart, m.now, () =>
-			q.flows(database, ids, m.dayStart, m.dayStart)
-		),
+		settled(database, `flows-total|${scope}|${start}`, m.dayStart, m.now, async () => {
+			const [dayBefore] = await loadSettled<q.FlowRow[]>(
+				database,
+				[{ key: `flows|${scope}|${start}`, asOf: m.dayStart }],
+				m.now
+			);
+			return dayBefore ?? q.flows(database, ids, m.dayStart, m.dayStart);
+		}),
 		q.flows(database, ids, m.dayStart, m.asOf, m.dayStart)
 	]);
-	const zero = { admitted_today: 0, released_today: 0, transferred_today: 0 };
 	return addUp(
 		before.map((r) => ({ ...r, ...zero })),
 		today,
@@ -140,7 +147,10 @@ async function flowsToday(database: DbOrTx, ids: readonly string[], scope: strin
 	);
 }
 
-/** Close contacts tracked: the count as of today's start (settled) plus those first admitted today. */
+/**
+ * Close contacts tracked: the count as of the day's start (settled; the day before's report keeps the
+ * same figure) plus those first admitted during the day.
+ */
 async function contactsToday(database: DbOrTx, ids: readonly string[], scope: string, m: Moment) {
 	const [before, added] = await Promise.all([
 		settled(database, `contacts|${scope}|${m.dayStart.toISOString()}`, m.dayStart, m.now, () =>
@@ -178,10 +188,10 @@ async function figuresOf(database: DbOrTx, sites: readonly ScopeSite[], m: Momen
 			: (past('observing', () => q.observingAt(database, ids, m.asOf)) as Promise<q.ObservingRow[]>),
 		m.live
 			? flowsToday(database, ids, scope, m)
-			: (past('flows', () => q.flows(database, ids, m.dayStart, m.asOf)) as Promise<q.FlowRow[]>),
+			: (past('flows', () => flowsToday(database, ids, scope, m)) as Promise<q.FlowRow[]>),
 		m.live
 			? contactsToday(database, ids, scope, m)
-			: (past('contacts', () => q.closeContacts(database, ids, m.asOf)) as ReturnType<
+			: (past('contacts', () => contactsToday(database, ids, scope, m)) as ReturnType<
 					typeof q.closeContacts
 				>),
 		m.live ? q.activeAlertsNow(database, ids) : q.activeAlerts(database, ids, m.asOf),
