@@ -86,7 +86,6 @@ export async function inbox(
 		db()
 			.select({
 				...ALERT_FIELDS,
-				openedAt: t.alerts.openedAt,
 				escalatedAt: t.alerts.escalatedAt,
 				acknowledgedAt: t.alerts.acknowledgedAt,
 				acknowledgedById: t.alerts.acknowledgedBy,
@@ -111,7 +110,6 @@ export async function inbox(
 			triggerCount: picked.triggerCount,
 			firstTriggeredAt: picked.firstTriggeredAt,
 			lastTriggeredAt: picked.lastTriggeredAt,
-			openedAt: picked.openedAt,
 			escalatedAt: picked.escalatedAt,
 			lastValue: picked.lastValue,
 			acknowledgedAt: picked.acknowledgedAt,
